@@ -1,0 +1,77 @@
+# Two commands do all the set-up on a machine with Python >= 3.11 and make:
+#   make run    install, migrate, load demo data and start web + worker + beat
+#   make test   install and run the whole suite
+# DATABASE_URL / REDIS_URL unset: embedded PostgreSQL and Redis start under var/.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?= -n auto
+export PORT
+
+# Local-development values for the variables production must set (see .env.example).
+export SECRET_KEY ?= local-development-only-not-a-secret-5c7d2e1f9a
+export FIELD_ENCRYPTION_KEY ?= bG9jYWwtZGV2ZWxvcG1lbnQtZmllbGQta2V5LTMyYnk=
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint format messages lock install install-dev translations clean
+
+$(PY):
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "tuquan needs Python 3.11 or newer"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.lock | $(PY)
+	$(PY) -m pip install --quiet -r requirements/base.lock
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.lock | $(PY)
+	$(PY) -m pip install --quiet -r requirements/dev.lock
+	touch $@ $(VENV)/.base-installed
+
+install: $(VENV)/.base-installed translations
+install-dev: $(VENV)/.dev-installed translations
+
+translations: | $(PY)
+	$(PY) -m config.translations
+
+run: export DEBUG ?= 1
+run: export SECURE_SSL_REDIRECT ?= 0
+run: install
+	$(PY) -m config.services sh -c '\
+		$(PY) manage.py migrate --noinput && \
+		$(PY) manage.py load_areas --province 22 && \
+		$(PY) manage.py seed_demo && \
+		echo && echo "tuquan is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)" && echo && \
+		exec $(VENV)/bin/honcho start'
+
+test: install-dev
+	$(PY) -m config.services sh -c '\
+		$(PY) manage.py collectstatic --noinput --verbosity 0 && \
+		exec $(PY) -m pytest $(PYTEST_ARGS)'
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Extract new strings into locale/ (needs GNU gettext), then translate them.
+messages: install-dev
+	$(PY) -m config.services $(PY) manage.py makemessages --locale vi --locale en \
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*' --no-obsolete
+
+# Re-pin every dependency from pyproject.toml.
+lock: | $(PY)
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url \
+		--no-emit-find-links -o requirements/base.lock pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url \
+		--no-emit-find-links --extra dev -o requirements/dev.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,147 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from treebeard.forms import movenodeform_factory
+
+from groups.models import (
+    Area,
+    EmergencyContact,
+    GroupDocument,
+    Member,
+    Membership,
+    ModelType,
+    PoliceContact,
+    SelfManagementGroup,
+    Training,
+    User,
+)
+
+
+class ScopedAdminMixin:
+    """Admin pages see and change only what `visible_to`/`editable_by` allow.
+
+    Every app's admin for user data uses this, so that a staff account that is
+    not a province administrator is held to the same scope as on the portal.
+    """
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def _editable(self, request, obj) -> bool:
+        return obj is None or (
+            self.model._default_manager.editable_by(request.user).filter(pk=obj.pk).exists()
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(request, obj)
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    form = movenodeform_factory(Area)
+    list_display = ["name", "kind", "code", "depth"]
+    list_filter = ["kind", "depth"]
+    search_fields = ["name", "code"]
+    ordering = ["path"]
+    list_per_page = 100
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (_("Role in tuquan"), {"fields": ["role", "police_ward", "phone"]}),
+    ]
+    add_fieldsets = [
+        *BaseUserAdmin.add_fieldsets,
+        (_("Role in tuquan"), {"fields": ["role", "police_ward", "phone"]}),
+    ]
+    list_display = ["username", "first_name", "last_name", "role", "police_ward", "is_active"]
+    list_filter = ["role", "is_staff", "is_active"]
+    autocomplete_fields = ["police_ward"]
+    list_select_related = ["police_ward"]
+
+
+@admin.register(ModelType)
+class ModelTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "is_mediation"]
+    list_filter = ["is_mediation"]
+    search_fields = ["name", "name_en"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["member"]
+    fields = ["member", "role", "is_leader", "is_deputy", "started", "ended"]
+
+
+class EmergencyContactInline(admin.TabularInline):
+    model = EmergencyContact
+    extra = 0
+
+
+class GroupDocumentInline(admin.StackedInline):
+    model = GroupDocument
+    extra = 0
+
+
+@admin.register(SelfManagementGroup)
+class SelfManagementGroupAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "ward", "unit", "status", "founded"]
+    list_filter = ["status", "model_types", "ward"]
+    search_fields = ["name", "ward__name", "unit__name"]
+    autocomplete_fields = ["ward", "unit"]
+    filter_horizontal = ["model_types"]
+    list_select_related = ["ward", "unit"]
+    inlines = [MembershipInline, EmergencyContactInline, GroupDocumentInline]
+    date_hierarchy = "founded"
+
+
+class MembershipOfMemberInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["group"]
+    fields = ["group", "role", "is_leader", "is_deputy", "started", "ended"]
+
+
+@admin.register(Member)
+class MemberAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["full_name", "phone", "is_mediator", "user"]
+    list_filter = ["is_mediator"]
+    search_fields = ["full_name", "phone"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user"]
+    inlines = [MembershipOfMemberInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["member", "group", "role", "is_leader", "is_deputy", "started", "ended"]
+    list_filter = ["role", "is_leader", "is_deputy"]
+    search_fields = ["member__full_name", "member__phone", "group__name"]
+    autocomplete_fields = ["member", "group"]
+    list_select_related = ["member", "group"]
+
+
+@admin.register(Training)
+class TrainingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "group", "topic", "held_on", "trainer"]
+    list_filter = ["topic"]
+    search_fields = ["title", "trainer", "group__name"]
+    autocomplete_fields = ["group", "attendees"]
+    list_select_related = ["group"]
+    date_hierarchy = "held_on"
+
+
+@admin.register(PoliceContact)
+class PoliceContactAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "area", "rank_or_role", "phone", "email", "order", "active"]
+    list_filter = ["active"]
+    list_editable = ["order", "active"]
+    search_fields = ["name", "phone", "email", "area__name"]
+    autocomplete_fields = ["area", "user"]
+    list_select_related = ["area"]

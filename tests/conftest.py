@@ -1,0 +1,138 @@
+"""The cast every test can use: one province, two wards, two groups, a user per role.
+
+Who may see what:
+- ``province_admin``: everything.
+- ``police_a`` / ``police_b``: ward police of ward A / ward B; only their ward.
+- ``leader_x``: leader of group X (ward A); group X only, may edit it.
+- ``member_x``: member of group X; sees group X, edits nothing.
+- ``leader_y``: leader of group Y (ward B); group Y only.
+- ``anonymous``: a resident without an account; sees no group data.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from groups.models import (
+    Area,
+    AreaKind,
+    Member,
+    Membership,
+    ModelType,
+    PoliceContact,
+    SelfManagementGroup,
+    User,
+)
+
+
+@pytest.fixture
+def province(db):
+    return Area.add_root(name="Quảng Ninh", kind=AreaKind.PROVINCE, code="22")
+
+
+@pytest.fixture
+def ward_a(province):
+    return province.add_child(name="Phường Hạ Long", kind=AreaKind.WARD, code="07030")
+
+
+@pytest.fixture
+def ward_b(province):
+    return province.add_child(name="Xã Quảng Tân", kind=AreaKind.COMMUNE, code="07150")
+
+
+@pytest.fixture
+def unit_a1(ward_a):
+    return ward_a.add_child(name="Tổ dân phố 1", kind=AreaKind.RESIDENTIAL_GROUP)
+
+
+@pytest.fixture
+def unit_b1(ward_b):
+    return ward_b.add_child(name="Thôn Đồng Mỏ", kind=AreaKind.VILLAGE)
+
+
+@pytest.fixture
+def five_families(db):
+    return ModelType.objects.create(
+        name="Tổ liên gia tự quản", name_en="Five-family solidarity group"
+    )
+
+
+@pytest.fixture
+def group_x(ward_a, unit_a1, five_families):
+    group = SelfManagementGroup.objects.create(
+        name="Tổ tự quản TDP 1", ward=ward_a, unit=unit_a1, founded=datetime.date(2020, 5, 1)
+    )
+    group.model_types.add(five_families)
+    return group
+
+
+@pytest.fixture
+def group_y(ward_b, unit_b1, five_families):
+    group = SelfManagementGroup.objects.create(name="Tổ tự quản Đồng Mỏ", ward=ward_b, unit=unit_b1)
+    group.model_types.add(five_families)
+    return group
+
+
+def _person_in(group, username, *, leader):
+    user = User.objects.create_user(username=username, password="pw")
+    member = Member.objects.create(full_name=username.replace("_", " ").title(), user=user)
+    Membership.objects.create(
+        member=member, group=group, is_leader=leader, started=datetime.date(2021, 1, 1)
+    )
+    return user
+
+
+@pytest.fixture
+def province_admin(db):
+    return User.objects.create_user(
+        username="province_admin", password="pw", role=User.Role.PROVINCE_ADMIN, is_staff=True
+    )
+
+
+@pytest.fixture
+def police_a(ward_a):
+    return User.objects.create_user(
+        username="police_a", password="pw", role=User.Role.WARD_POLICE, police_ward=ward_a
+    )
+
+
+@pytest.fixture
+def police_b(ward_b):
+    return User.objects.create_user(
+        username="police_b", password="pw", role=User.Role.WARD_POLICE, police_ward=ward_b
+    )
+
+
+@pytest.fixture
+def leader_x(group_x):
+    return _person_in(group_x, "leader_x", leader=True)
+
+
+@pytest.fixture
+def member_x(group_x):
+    return _person_in(group_x, "member_x", leader=False)
+
+
+@pytest.fixture
+def leader_y(group_y):
+    return _person_in(group_y, "leader_y", leader=True)
+
+
+@pytest.fixture
+def anonymous():
+    return AnonymousUser()
+
+
+@pytest.fixture
+def contact_a(ward_a):
+    return PoliceContact.objects.create(
+        area=ward_a, name="Đại úy Nguyễn Văn An", phone="0912000001", order=1
+    )
+
+
+@pytest.fixture
+def contact_b(ward_b):
+    return PoliceContact.objects.create(
+        area=ward_b, name="Thiếu tá Trần Thị Bình", email="binh@example.test", order=1
+    )
