@@ -48,9 +48,7 @@ run: install
 		exec $(VENV)/bin/honcho start'
 
 test: install-dev
-	$(PY) -m config.services sh -c '\
-		$(PY) manage.py collectstatic --noinput --verbosity 0 && \
-		exec $(PY) -m pytest $(PYTEST_ARGS)'
+	$(PY) -m config.services $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

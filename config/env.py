@@ -8,6 +8,7 @@ value (for secrets mounted as files).
 
 import os
 from pathlib import Path
+from urllib.parse import unquote
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -75,6 +76,8 @@ def database(name: str, default=_MISSING) -> dict:
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from exc
     if not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} must name a database")
+    # libpq writes a Unix socket directory as a percent-encoded host (%2Fvar%2Frun).
+    config["HOST"] = unquote(config.get("HOST") or "")
     return config
 
 

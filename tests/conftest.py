@@ -12,7 +12,9 @@ Who may see what:
 import datetime
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.test import override_settings
 
 from groups.models import (
     Area,
@@ -26,29 +28,46 @@ from groups.models import (
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_from_the_source_tree():
+    """Serve static files unhashed, as the live server's static handler expects.
+
+    Production's manifest storage is exercised by test_static.py instead.
+    """
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
+        yield
+
+
 @pytest.fixture
 def province(db):
-    return Area.add_root(name="Quảng Ninh", kind=AreaKind.PROVINCE, code="22")
+    return Area.objects.add_root({"name": "Quảng Ninh", "kind": AreaKind.PROVINCE, "code": "22"})
 
 
 @pytest.fixture
 def ward_a(province):
-    return province.add_child(name="Phường Hạ Long", kind=AreaKind.WARD, code="07030")
+    return Area.objects.add_child(
+        province, {"name": "Phường Hạ Long", "kind": AreaKind.WARD, "code": "07030"}
+    )
 
 
 @pytest.fixture
 def ward_b(province):
-    return province.add_child(name="Xã Quảng Tân", kind=AreaKind.COMMUNE, code="07150")
+    return Area.objects.add_child(
+        province, {"name": "Xã Quảng Tân", "kind": AreaKind.COMMUNE, "code": "07150"}
+    )
 
 
 @pytest.fixture
 def unit_a1(ward_a):
-    return ward_a.add_child(name="Tổ dân phố 1", kind=AreaKind.RESIDENTIAL_GROUP)
+    return Area.objects.add_child(
+        ward_a, {"name": "Tổ dân phố 1", "kind": AreaKind.RESIDENTIAL_GROUP}
+    )
 
 
 @pytest.fixture
 def unit_b1(ward_b):
-    return ward_b.add_child(name="Thôn Đồng Mỏ", kind=AreaKind.VILLAGE)
+    return Area.objects.add_child(ward_b, {"name": "Thôn Đồng Mỏ", "kind": AreaKind.VILLAGE})
 
 
 @pytest.fixture

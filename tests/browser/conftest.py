@@ -1,0 +1,66 @@
+"""Debian's Chromium driven by Playwright; never a browser Playwright downloads.
+
+Without /usr/bin/chromium the browser tests are skipped with a hint, except
+where TUQUAN_REQUIRE_BROWSER is set (CI), where a missing browser fails.
+"""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+INSTALL_HINT = "install Debian's browser: sudo apt-get install chromium chromium-driver"
+# Chromium's background services try to reach Google; this machine has no network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("TUQUAN_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium is required here but missing: {INSTALL_HINT}")
+        pytest.skip(f"Chromium not found; {INSTALL_HINT}")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread for the
+    # whole session; the ORM calls of tests and fixtures stay synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A page on a 360 px wide phone screen, pointed at the live server."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, base_url=live_server.url, locale="vi-VN"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(browser, live_server):
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=live_server.url, locale="vi-VN"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
