@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from config import views
+
+admin.site.site_header = _("tuquan administration")
+admin.site.site_title = _("tuquan administration")
+admin.site.index_title = _("Province administration")
 
 urlpatterns = [
     path("", views.home, name="home"),
