@@ -1,0 +1,185 @@
+"""`manage.py seed_demo` and the model kinds that migration 0002 creates."""
+
+import importlib
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+
+from groups.models import (
+    Area,
+    EmergencyContact,
+    GroupDocument,
+    Member,
+    Membership,
+    ModelType,
+    PoliceContact,
+    SelfManagementGroup,
+    Training,
+    User,
+)
+
+DEMO_USERNAMES = ["admin", "police", "leader", "member"]
+SEEDED_MODELS = [
+    Area,
+    User,
+    ModelType,
+    SelfManagementGroup,
+    SelfManagementGroup.model_types.through,
+    Member,
+    Membership,
+    Training,
+    Training.attendees.through,
+    EmergencyContact,
+    PoliceContact,
+    GroupDocument,
+]
+
+
+@pytest.fixture
+def debug(settings):
+    settings.DEBUG = True
+
+
+def seed_demo(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in SEEDED_MODELS}
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match=r"only with DEBUG on.*--force"):
+        seed_demo()
+
+    assert not User.objects.exists()
+    assert not SelfManagementGroup.objects.exists()
+    assert not Area.objects.exists()
+
+
+def test_seed_demo_runs_with_debug_off_when_forced(db, settings):
+    settings.DEBUG = False
+
+    output = seed_demo("--force")
+
+    assert Area.objects.communes().filter(code="06688").exists()  # Quảng Ninh was loaded
+    groups = SelfManagementGroup.objects.all()
+    assert 45 <= groups.count() <= 60
+    assert groups.values("ward").distinct().count() == 7
+    assert groups.filter(unit__isnull=False).values("unit").distinct().count() == 20
+    # Every kind of model the province runs has demo groups.
+    assert not ModelType.objects.filter(groups=None).exists()
+    for line in ("admin  /", "police /", "leader /", "member /"):
+        assert f"{line} {settings.DEMO_PASSWORD} / " in output
+
+
+def test_mediation_groups_are_made_of_mediators(db, debug):
+    seed_demo()
+
+    mediation_groups = SelfManagementGroup.objects.filter(model_types__is_mediation=True)
+    assert mediation_groups.count() == 20
+    mediators = Member.objects.filter(memberships__group__in=mediation_groups)
+    assert mediators.exists()
+    assert not mediators.filter(is_mediator=False).exists()
+    heads = Membership.objects.filter(group__in=mediation_groups, is_leader=True)
+    assert set(heads.values_list("role", flat=True)) == {Membership.Role.MEDIATION_HEAD}
+
+
+def test_a_second_run_creates_nothing_and_resets_the_demo_passwords(db, debug, settings):
+    seed_demo()
+    before = row_counts()
+    leader = User.objects.get(username="leader")
+    leader.set_password("changed by the user")
+    leader.save()
+
+    seed_demo()
+
+    assert row_counts() == before
+    leader.refresh_from_db()
+    assert leader.check_password(settings.DEMO_PASSWORD)
+
+
+def test_the_four_demo_users_can_log_in_with_the_demo_password(client, db, debug, settings):
+    seed_demo()
+
+    for username in DEMO_USERNAMES:
+        assert client.login(username=username, password=settings.DEMO_PASSWORD), username
+        client.logout()
+
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    assert admin.role == User.Role.PROVINCE_ADMIN
+    client.force_login(admin)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_police_is_ward_police_of_a_ward_with_groups_and_on_its_contact_list(db, debug):
+    seed_demo()
+
+    police = User.objects.get(username="police")
+    assert police.role == User.Role.WARD_POLICE
+    assert police.police_ward.name == "Phường Hạ Long"
+    assert SelfManagementGroup.objects.visible_to(police).count() >= 5
+    ward_list = PoliceContact.objects.filter(area=police.police_ward).order_by("order")
+    assert 3 <= ward_list.count() <= 4
+    assert ward_list.first().user == police
+    assert ward_list.first().rank_or_role.startswith("Đại úy")
+    duty = PoliceContact.objects.get(area__code="22")
+    assert duty.name == "Trực ban Công an tỉnh Quảng Ninh"
+    assert duty.phone
+
+
+def test_leader_leads_a_group_with_members_and_trainings_and_member_belongs_to_it(db, debug):
+    seed_demo()
+
+    leader = User.objects.get(username="leader")
+    group = SelfManagementGroup.objects.editable_by(leader).get()
+    assert Membership.objects.led_by(leader).get().group == group
+    assert group.memberships.current().count() >= 5
+    assert group.trainings.count() >= 2
+    assert not group.trainings.filter(attendees=None).exists()
+    assert group.emergency_contacts.count() >= 3
+    member = User.objects.get(username="member")
+    assert SelfManagementGroup.objects.visible_to(member).get() == group
+    assert not SelfManagementGroup.objects.editable_by(member).exists()
+    police = User.objects.get(username="police")
+    assert SelfManagementGroup.objects.visible_to(police).filter(pk=group.pk).exists()
+    assert all(len(m.phone) == 10 and m.phone.startswith("09") for m in Member.objects.all())
+
+
+def test_the_model_kinds_of_the_province_exist_after_migrating(db):
+    kinds = {kind.name: kind for kind in ModelType.objects.all()}
+
+    assert {
+        "Khu dân cư phòng, chống ma túy và tội phạm",
+        "Câu lạc bộ Thanh niên với pháp luật",
+        "Hòm thư tố giác tội phạm",
+        "Tổ liên gia, 5 nhà đoàn kết",
+        "Tự quản bảo vệ đường biên, mốc giới, ngư trường, bến bãi",
+        "Tổ hòa giải",
+    } <= set(kinds)
+    assert kinds["Tổ hòa giải"].is_mediation
+    assert kinds["Tổ hòa giải"].name_en == "Mediation group"
+    assert [name for name, kind in kinds.items() if kind.is_mediation] == ["Tổ hòa giải"]
+    assert all(kind.name_en and kind.description for kind in kinds.values())
+
+
+def test_the_model_kinds_migration_runs_again_harmlessly_and_reverses_only_unused_kinds(db, ward_a):
+    migration = importlib.import_module("groups.migrations.0002_seed_model_kinds")
+    count = ModelType.objects.count()
+    in_use = ModelType.objects.get(name="Tổ hòa giải")
+    SelfManagementGroup.objects.create(name="Tổ hòa giải TDP 1", ward=ward_a).model_types.add(
+        in_use
+    )
+
+    migration.create_model_kinds(apps, schema_editor=None)
+    assert ModelType.objects.count() == count
+
+    migration.remove_unused_model_kinds(apps, schema_editor=None)
+    assert list(ModelType.objects.all()) == [in_use]
