@@ -1,6 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from treebeard.forms import movenodeform_factory
 
 from groups.models import (
@@ -15,6 +20,7 @@ from groups.models import (
     Training,
     User,
 )
+from groups.resources import GroupResource, MembershipResource
 
 
 class ScopedAdminMixin:
@@ -37,6 +43,17 @@ class ScopedAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._editable(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # The changelist's list_editable saves rows without asking has_change_permission
+        # per object, and an add form accepts any group the model permission allows; so
+        # every admin write is checked here, before (the row as stored) and after (the
+        # row as saved). The admin wraps the save in a transaction, so a refusal undoes it.
+        if change and not self._editable(request, obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+        if not self._editable(request, obj):
+            raise PermissionDenied
 
 
 @admin.register(Area)
@@ -89,8 +106,52 @@ class GroupDocumentInline(admin.StackedInline):
     extra = 0
 
 
+class SpreadsheetImportExportMixin(ImportExportMixin):
+    """CSV/XLSX import (preview, then confirm) and export, held to the admin's scope.
+
+    The resources get the user: they match rows through `visible_to`, change only
+    what `editable_by` allows and export only visible rows; the export starts from
+    the scoped changelist (`get_queryset`).
+    """
+
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+    # Bad rows listed by the line the spreadsheet shows, with the reason in words.
+    import_template_name = "admin/groups/import.html"
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {"user": request.user}
+
+    def has_import_permission(self, request):
+        # An import adds rows and changes existing ones.
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def process_result(self, result, request):
+        # The confirm step reads the file again. If the data changed since the preview
+        # and a row has become bad, the resource rolled the whole batch back; the
+        # library would still announce it as imported.
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                _(
+                    "Nothing was imported: the data changed since the preview and some "
+                    "rows are no longer valid. Upload the file again to see them."
+                ),
+            )
+            app_label, model_name = self.get_model_info()
+            url = reverse(
+                f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name
+            )
+            return HttpResponseRedirect(url)
+        return super().process_result(result, request)
+
+
 @admin.register(SelfManagementGroup)
-class SelfManagementGroupAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class SelfManagementGroupAdmin(ScopedAdminMixin, SpreadsheetImportExportMixin, admin.ModelAdmin):
+    resource_classes = [GroupResource]
     list_display = ["name", "ward", "unit", "status", "founded"]
     list_filter = ["status", "model_types", "ward"]
     search_fields = ["name", "ward__name", "unit__name"]
@@ -119,7 +180,8 @@ class MemberAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(ScopedAdminMixin, SpreadsheetImportExportMixin, admin.ModelAdmin):
+    resource_classes = [MembershipResource]
     list_display = ["member", "group", "role", "is_leader", "is_deputy", "started", "ended"]
     list_filter = ["role", "is_leader", "is_deputy"]
     search_fields = ["member__full_name", "member__phone", "group__name"]
