@@ -60,7 +60,10 @@ class AreaQuerySet(MP_NodeQuerySet):
 
 
 class AreaManager(MP_NodeManager.from_queryset(AreaQuerySet)):
-    pass
+    def get_queryset(self):
+        # MP_NodeManager.get_queryset builds a plain MP_NodeQuerySet, which would hide
+        # the methods above (`Area.objects.within(...)` raised AttributeError).
+        return AreaQuerySet(self.model, using=self._db).order_by("path")
 
 
 class Area(MP_Node):
@@ -172,6 +175,15 @@ class User(AbstractUser):
     @property
     def is_province_admin(self) -> bool:
         return self.is_active and (self.is_superuser or self.role == self.Role.PROVINCE_ADMIN)
+
+    # The province administrator manages everything in the Django admin (areas, model
+    # kinds, groups, people, contact lists); the role itself grants every model
+    # permission, as `is_superuser` does, so no per-model grants have to be kept in step.
+    def has_perm(self, perm, obj=None):
+        return self.is_province_admin or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label):
+        return self.is_province_admin or super().has_module_perms(app_label)
 
     @property
     def is_ward_police(self) -> bool:
