@@ -61,7 +61,7 @@ format: install-dev
 # Extract new strings into locale/ (needs GNU gettext), then translate them.
 messages: install-dev
 	$(PY) -m config.services $(PY) manage.py makemessages --locale vi --locale en \
-		--ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*' --no-obsolete
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*' --ignore 'tests/*' --no-obsolete
 
 # Re-pin every dependency from pyproject.toml.
 lock: | $(PY)

@@ -208,6 +208,8 @@ REST_FRAMEWORK = {
 # django-import-export: a batch with any bad row is rolled back as a whole.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# A cell starting with = would run as a formula in the clerk's spreadsheet.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_SERIALIZER = "json"
@@ -223,6 +225,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Absolute address of the portal, for links in emails and notices.
+SITE_URL = env.string("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 DEMO_PASSWORD = env.string("DEMO_PASSWORD", default="tuquan-demo")
 

@@ -10,6 +10,7 @@ Who may see what:
 """
 
 import datetime
+import importlib
 
 import pytest
 from django.conf import settings
@@ -37,6 +38,12 @@ def _static_files_from_the_source_tree():
     plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Django's default hasher is slow on purpose; with it the cast alone costs seconds a test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -71,10 +78,26 @@ def unit_b1(ward_b):
 
 
 @pytest.fixture
-def five_families(db):
-    return ModelType.objects.create(
-        name="Tổ liên gia tự quản", name_en="Five-family solidarity group"
-    )
+def seeded(db):
+    """The rows data migrations seed (model kinds, categories).
+
+    A transactional test empties every table when it ends, seeded rows
+    included; this puts them back for the tests after it.
+    """
+    from django.apps import apps
+
+    if not ModelType.objects.exists():
+        importlib.import_module("groups.migrations.0002_seed_model_kinds").create_model_kinds(
+            apps, None
+        )
+    if not apps.get_model("reports", "Category").objects.exists():
+        importlib.import_module("reports.migrations.0002_seed_categories").seed(apps, None)
+
+
+@pytest.fixture
+def five_families(seeded):
+    # Report categories suit this seeded kind.
+    return ModelType.objects.get(name="Tổ liên gia, 5 nhà đoàn kết")
 
 
 @pytest.fixture

@@ -1,0 +1,405 @@
+"""Incident reports and anonymous tips, their timeline, photos and the reporter vault.
+
+The reporter's identity is the most sensitive thing in the system. It lives
+only in `ReporterContact` (encrypted at rest, see reports/vault.py), which no
+group leader or member can reach; every reveal is written to `ContactReveal`.
+An anonymous tip has no `ReporterContact` at all and keeps no IP address,
+user agent or account.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import Area, Membership, ModelType, SelfManagementGroup
+from reports.storage import report_photo_storage
+from reports.vault import EncryptedTextField
+
+
+class Severity(models.TextChoices):
+    URGENT = "urgent", _("Urgent")
+    HIGH = "high", _("High")
+    NORMAL = "normal", _("Normal")
+    LOW = "low", _("Low")
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    severity = models.CharField(
+        _("severity"), max_length=16, choices=Severity.choices, default=Severity.NORMAL
+    )
+    deadline_minutes = models.PositiveIntegerField(
+        _("deadline for the group to act (minutes)"),
+        help_text=_("E.g. 15 for urgent, 120 for high, 1440 for normal."),
+    )
+    allows_anonymous = models.BooleanField(_("anonymous tips allowed"), default=True)
+    about_the_group = models.BooleanField(
+        _("about the group itself"),
+        default=False,
+        help_text=_("Reports in this category skip the group and go to the ward police only."),
+    )
+    model_types = models.ManyToManyField(
+        ModelType,
+        verbose_name=_("suited model kinds"),
+        blank=True,
+        related_name="categories",
+        help_text=_("Groups of these kinds receive the category; none chosen: every group."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline_minutes__gt=0), name="category_deadline_positive"
+            )
+        ]
+
+    def __str__(self):
+        from django.utils.translation import get_language
+
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+    @property
+    def deadline(self) -> timedelta:
+        return timedelta(minutes=self.deadline_minutes)
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+    REFERRED = "referred", _("Referred to police")
+    DUPLICATE = "duplicate", _("Closed as duplicate")
+    REJECTED = "rejected", _("Rejected")
+
+
+OPEN_STATUSES = (Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS)
+CLOSED_STATUSES = (Status.RESOLVED, Status.DUPLICATE, Status.REJECTED)
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    PHONE = "phone", _("Phone")
+    TIP_BOX = "tip_box", _("Tip box")
+    PATROL = "patrol", _("Patrol")
+    CAMERA = "camera", _("Camera")
+    ZALO = "zalo", _("Zalo group")
+    WALK_IN = "walk_in", _("Walk-in")
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now=None):
+        return self.open().filter(due_at__lt=now or timezone.now())
+
+    def unacknowledged(self):
+        return self.filter(status=Status.NEW)
+
+    def visible_to(self, user):
+        """Admins: all. Ward police: their ward. Leaders/deputies: their groups' reports
+        except police-only ones. Members: reports they logged themselves."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_province_admin:
+            return self
+        if user.is_ward_police:
+            return self.filter(ward_id=user.police_ward_id)
+        led_groups = Membership.objects.led_by(user).values("group")
+        return self.filter(
+            Q(
+                police_only=False,
+                pk__in=ReportAssignment.objects.filter(group__in=led_groups).values("report"),
+            )
+            | Q(logged_by=user)
+        )
+
+    def handleable_by(self, user):
+        """Reports on which the user may take actions (acknowledge, resolve, …)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_province_admin:
+            return self
+        if user.is_ward_police:
+            return self.filter(ward_id=user.police_ward_id)
+        led_groups = Membership.objects.led_by(user).values("group")
+        return self.filter(
+            police_only=False,
+            pk__in=ReportAssignment.objects.filter(group__in=led_groups).values("report"),
+        )
+
+    def editable_by(self, user):
+        """The scope the admin (groups.admin.ScopedAdminMixin) checks writes against:
+        whoever may handle a report. The report admin narrows it further."""
+        return self.handleable_by(user)
+
+
+class Report(models.Model):
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="reports"
+    )
+    description = models.TextField(_("what happened"))
+    occurred_at = models.DateTimeField(_("when"))
+    ward = models.ForeignKey(
+        Area,
+        verbose_name=_("commune/ward"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+        limit_choices_to={"depth": 2},
+    )
+    unit = models.ForeignKey(
+        Area,
+        verbose_name=_("residential unit"),
+        on_delete=models.PROTECT,
+        related_name="unit_reports",
+        null=True,
+        blank=True,
+        limit_choices_to={"depth": 3},
+    )
+    address = models.CharField(_("address or landmark"), max_length=255, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB
+    )
+    is_anonymous = models.BooleanField(_("anonymous tip"), default=False)
+    police_only = models.BooleanField(
+        _("for the police only"),
+        default=False,
+        help_text=_("Concerns the group or one of its members: the group never sees it."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
+    groups = models.ManyToManyField(
+        SelfManagementGroup,
+        verbose_name=_("groups"),
+        through="ReportAssignment",
+        related_name="reports",
+        blank=True,
+    )
+    due_at = models.DateTimeField(_("deadline"))
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="logged_reports",
+        help_text=_("The member who logged a report received by phone, tip box, …"),
+    )
+    # Keyed hash of the receipt code (reports/receipts.py): looks the report up
+    # without keeping the code itself.
+    receipt_digest = models.CharField(max_length=64, unique=True, editable=False)
+    # Argon2id hash of an anonymous tip's passphrase; empty for named reports.
+    passphrase_hash = models.CharField(max_length=255, blank=True, editable=False)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="duplicate", duplicate_of__isnull=False)
+                | (~Q(status="duplicate") & Q(duplicate_of__isnull=True)),
+                name="report_duplicate_of_iff_duplicate",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_anonymous=False) | ~Q(passphrase_hash=""),
+                name="report_anonymous_tip_has_passphrase",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__range=(-90, 90), longitude__range=(-180, 180)),
+                name="report_map_point_complete_and_valid",
+            ),
+        ]
+        indexes = [
+            # Ward police lists and dashboard counts: one ward's reports by status.
+            models.Index(fields=["ward", "status", "-created_at"], name="report_ward_status_idx"),
+            # Duplicate suggestions: same category, recent, open.
+            models.Index(fields=["category", "-created_at"], name="report_category_recent_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.category}"
+
+    def clean(self):
+        if self.unit_id and self.ward_id and not self.unit.path.startswith(self.ward.path):
+            raise ValidationError({"unit": _("The residential unit must lie in the commune/ward.")})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_at < timezone.now()
+
+    @property
+    def place(self):
+        return self.unit or self.ward
+
+    # Lifecycle ------------------------------------------------------------
+    # Each transition checks who may take it, moves the status and writes one
+    # timeline entry, in one transaction. reports/lifecycle.py holds the rules.
+
+    def transition(self, *, to: str, by, note: str = "", public: bool = False, **changes):
+        from reports.lifecycle import apply_transition
+
+        return apply_transition(
+            report=self, to=to, by=by, note=note, public=public, changes=changes
+        )
+
+
+class ReportAssignment(models.Model):
+    """A group that a report was routed to."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="assignments")
+    group = models.ForeignKey(
+        SelfManagementGroup, on_delete=models.CASCADE, related_name="report_assignments"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "group"], name="report_assignment_unique")
+        ]
+
+    def __str__(self):
+        return f"#{self.report_id} → {self.group_id}"
+
+
+class ReporterContact(models.Model):
+    """The vault: a named reporter's contact, encrypted, apart from the report."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="contact")
+    name = EncryptedTextField(_("name"), blank=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+
+    class Meta:
+        verbose_name = _("reporter contact")
+        verbose_name_plural = _("reporter contacts")
+
+    def __str__(self):
+        # Never the plaintext: this may end up in logs and admin titles.
+        return str(_("Contact of report #%(pk)s") % {"pk": self.report_id})
+
+
+class ContactReveal(models.Model):
+    """Who looked at a reporter's contact, when and why."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="reveals")
+    revealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contact_reveals"
+    )
+    reason = models.TextField(_("reason"))
+    revealed_at = models.DateTimeField(_("revealed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("contact reveal")
+        verbose_name_plural = _("contact reveals")
+        ordering = ["-revealed_at"]
+
+    def __str__(self):
+        return f"#{self.report_id} {self.revealed_by} {self.revealed_at:%Y-%m-%d %H:%M}"
+
+
+class ReportEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(report__in=Report.objects.visible_to(user))
+
+    def editable_by(self, user):
+        # The timeline only grows: an entry, once written, is never changed.
+        return self.none()
+
+
+class ReportEvent(models.Model):
+    """One entry of a report's timeline."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Received")
+        STATUS = "status", _("Status changed")
+        NOTE = "note", _("Internal note")
+        QUESTION = "question", _("Question to the reporter")
+        REPORTER_MESSAGE = "reporter_message", _("Message from the reporter")
+        UPDATE = "update", _("Update for the reporter")
+        MERGED = "merged", _("Merged")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    # Empty for the reporter and for the system: the reporter has no account.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="report_events",
+    )
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    note = models.TextField(blank=True)
+    public = models.BooleanField(
+        default=False, help_text=_("Shown to the reporter on the tracking page.")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReportEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["report", "created_at"], name="reportevent_timeline_idx")]
+
+    def __str__(self):
+        return f"#{self.report_id} {self.kind}"
+
+
+class ReportPhoto(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(storage=report_photo_storage, upload_to="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"#{self.report_id} {self.image.name}"
+
+    def delete(self, *args, **kwargs):
+        # The file goes with the row, once the deletion has committed.
+        name = self.image.name
+        storage = self.image.storage
+        result = super().delete(*args, **kwargs)
+        transaction.on_commit(lambda: storage.delete(name))
+        return result
