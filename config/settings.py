@@ -165,9 +165,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Load balancers probe over plain http.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.boolean("BEHIND_TLS_PROXY", default=False) else None
-)
+BEHIND_TLS_PROXY = env.boolean("BEHIND_TLS_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# How many proxies of ours append to X-Forwarded-For in front of gunicorn; the
+# rate limit of the public pages reads the client's address from there
+# (reports/ratelimit.py). 0: REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", default=1 if BEHIND_TLS_PROXY else 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.boolean("SECURE_HSTS_PRELOAD", default=not DEBUG)
@@ -225,6 +230,31 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Per-client limits on the public report form and tracking page: (attempts,
+# window in seconds), counted in Redis under a keyed hash of the client's
+# address (reports/ratelimit.py).
+PUBLIC_RATE_LIMITS = {
+    "report": (
+        env.integer("REPORT_RATE_LIMIT", default=10),
+        env.integer("REPORT_RATE_WINDOW", default=3600),
+    ),
+    "track": (
+        env.integer("TRACK_RATE_LIMIT", default=20),
+        env.integer("TRACK_RATE_WINDOW", default=900),
+    ),
+}
+for _scope, _numbers in PUBLIC_RATE_LIMITS.items():
+    if min(_numbers) < 1:
+        _prefix = _scope.upper()
+        raise ImproperlyConfigured(
+            f"{_prefix}_RATE_LIMIT and {_prefix}_RATE_WINDOW must be 1 or more"
+        )
+
+# Error reports (admin emails, the technical 500 page) of the public report
+# pages carry nothing about the sender (reports/privacy.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "reports.privacy.ReporterPrivacyFilter"
+DEFAULT_EXCEPTION_REPORTER = "reports.privacy.ReporterPrivacyExceptionReporter"
 
 # Absolute address of the portal, for links in emails and notices.
 SITE_URL = env.string("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

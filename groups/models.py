@@ -312,10 +312,20 @@ class SelfManagementGroup(models.Model):
 
 class MemberQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """People with a membership the user may see (a member sees their fellow members)."""
-        if user.is_authenticated and user.is_province_admin:
+        """People with a current membership the user may see (a member sees fellow members)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_province_admin:
             return self
-        return self.filter(pk__in=Membership.objects.visible_to(user).values("member"))
+        memberships = Membership.objects.visible_to(user)
+        if not user.is_ward_police:
+            # A plain member sees fellow members, not the phones and addresses of people
+            # who have left; leaders keep their groups' history.
+            memberships = memberships.filter(
+                Q(pk__in=Membership.objects.current())
+                | Q(group__in=SelfManagementGroup.objects.editable_by(user))
+            )
+        return self.filter(pk__in=memberships.values("member"))
 
     def editable_by(self, user):
         if user.is_authenticated and user.is_province_admin:

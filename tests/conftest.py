@@ -79,7 +79,7 @@ def unit_b1(ward_b):
 
 @pytest.fixture
 def seeded(db):
-    """The rows data migrations seed (model kinds, categories).
+    """The rows data migrations seed (model kinds, categories, holidays).
 
     A transactional test empties every table when it ends, seeded rows
     included; this puts them back for the tests after it.
@@ -92,6 +92,9 @@ def seeded(db):
         )
     if not apps.get_model("reports", "Category").objects.exists():
         importlib.import_module("reports.migrations.0002_seed_categories").seed(apps, None)
+    if not apps.get_model("reports", "Holiday").objects.exists():
+        # Also switches the seeded categories that count working hours.
+        importlib.import_module("reports.migrations.0004_seed_holidays").seed(apps, None)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 
 
 @pytest.mark.django_db
@@ -15,3 +16,22 @@ def test_healthz_names_redis_when_it_is_down(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"database": "ok", "redis": "down", "status": "down"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_names_the_database_when_postgresql_cannot_be_reached(client):
+    # A port nothing listens on: the real driver gets a refused connection.
+    reachable = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
+    try:
+        response = client.get("/healthz")
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(reachable)
+
+    assert response.status_code == 503
+    assert response.json() == {"database": "down", "redis": "ok", "status": "down"}
+    # The connection works again for the rest of the run.
+    assert client.get("/healthz").status_code == 200
