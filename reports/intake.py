@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from config.celery import enqueue_after_commit
 from reports import receipts, routing
+from reports.deadlines import deadline_for
 from reports.models import Report, ReportAssignment, ReporterContact, ReportEvent, ReportPhoto
 from reports.tasks import notify_leaders_of_new_report
 
@@ -63,7 +64,7 @@ def submit_report(
                     category=category,
                     concerns_group_member=bool(data.get("concerns_group_member")),
                 ),
-                due_at=now + category.deadline,
+                due_at=deadline_for(category=category, start=now),
                 created_at=now,
                 logged_by=logged_by,
                 receipt_digest=receipts.receipt_digests(code)[0],

@@ -51,6 +51,17 @@ class Category(models.Model):
         related_name="categories",
         help_text=_("Groups of these kinds receive the category; none chosen: every group."),
     )
+    # reports/deadlines.py reads it; its WORKING_HOURS hold the office hours named here.
+    counts_working_hours = models.BooleanField(
+        _("deadline counts working hours only"),
+        default=False,
+        help_text=_(
+            "Count only Vietnamese office hours: Monday to Friday, 7:30 to 11:30 and "
+            "13:30 to 17:00, outside public holidays. Weekends and holidays extend the "
+            "deadline, never shorten it; its minutes are then working minutes (450 make one "
+            "working day). Urgent categories always count wall-clock time."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -61,7 +72,11 @@ class Category(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(deadline_minutes__gt=0), name="category_deadline_positive"
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(severity=Severity.URGENT) | Q(counts_working_hours=False),
+                name="category_urgent_counts_wall_clock",
+            ),
         ]
 
     def __str__(self):
@@ -71,9 +86,43 @@ class Category(models.Model):
             return self.name_en
         return self.name
 
+    def clean(self):
+        if self.severity == Severity.URGENT and self.counts_working_hours:
+            raise ValidationError(
+                {"counts_working_hours": _("Urgent categories always count wall-clock time.")}
+            )
+
     @property
     def deadline(self) -> timedelta:
         return timedelta(minutes=self.deadline_minutes)
+
+
+class Holiday(models.Model):
+    """A day off: a public holiday, its observed day, or a day the government gives off
+    in exchange for a working Saturday. A deadline that counts working hours skips it.
+
+    A row always means "no working time on this date". The compensatory working
+    Saturdays that the government sometimes sets in exchange for a day off are
+    deliberately not kept: they bind public offices, not the volunteer groups whose
+    deadlines these are, they come about once a year, and leaving them out can only
+    make a deadline later by that one day, the direction the rule allows. One meaning
+    per row keeps the table easy to edit.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["date"]
+
+    def __str__(self):
+        from django.utils.translation import get_language
+
+        name = self.name_en if get_language() == "en" and self.name_en else self.name
+        return f"{self.date:%d/%m/%Y} {name}"
 
 
 class Status(models.TextChoices):
