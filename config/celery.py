@@ -1,12 +1,29 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("tuquan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The whole beat schedule, in one place. Every entry expires within its interval,
+# so a backlog after an outage runs each job once, not once per missed beat.
+SWEEP_SECONDS = 10
+app.conf.beat_schedule = {
+    "sweep-escalations": {
+        "task": "reports.tasks.sweep_escalations",
+        "schedule": SWEEP_SECONDS,
+        "options": {"expires": SWEEP_SECONDS},
+    },
+    "mail-failed-notices-summary": {
+        "task": "reports.tasks.mail_failed_notices_summary",
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"expires": 24 * 3600},
+    },
+}
 
 
 def enqueue_after_commit(task, *args) -> None:

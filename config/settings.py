@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rest_framework",
     "django_filters",
     "treebeard",
@@ -258,6 +259,20 @@ DEFAULT_EXCEPTION_REPORTER = "reports.privacy.ReporterPrivacyExceptionReporter"
 
 # Absolute address of the portal, for links in emails and notices.
 SITE_URL = env.string("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Escalation channels (reports/channels.py). Unset: that channel's notices fail
+# with a clear reason and show up for administrators.
+SMS_GATEWAY_URL = env.string("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.string("SMS_GATEWAY_TOKEN", default="")
+ZALO_ZNS_URL = env.string(
+    "ZALO_ZNS_URL", default="https://business.openapi.zalo.me/message/template"
+)
+ZALO_OAUTH_URL = env.string(
+    "ZALO_OAUTH_URL", default="https://oauth.zaloapp.com/v4/oa/access_token"
+)
+ZALO_APP_ID = env.string("ZALO_APP_ID", default="")
+ZALO_SECRET_KEY = env.string("ZALO_SECRET_KEY", default="")
+ZALO_ZNS_TEMPLATE_ID = env.string("ZALO_ZNS_TEMPLATE_ID", default="")
 
 DEMO_PASSWORD = env.string("DEMO_PASSWORD", default="tuquan-demo")
 

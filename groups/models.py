@@ -9,6 +9,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -128,7 +129,7 @@ class Area(MP_Node):
         if self.depth == 2:
             return self
         if self.depth == 3:
-            return self.get_parent()
+            return Area.objects.get(path=self.path[: 2 * self.steplen])
         return None
 
 
@@ -547,6 +548,17 @@ class EmergencyContact(models.Model):
         return self.name
 
 
+CONTACT_CHANNELS = [
+    ("email", _("Email")),
+    ("sms", _("SMS")),
+    ("zalo", _("Zalo (ZNS)")),
+]
+
+
+def default_contact_channels():
+    return ["email", "sms", "zalo"]
+
+
 class PoliceContactQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
@@ -593,6 +605,13 @@ class PoliceContact(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order on the list"), default=0)
     active = models.BooleanField(_("active"), default=True)
+    channels = ArrayField(
+        models.CharField(max_length=16, choices=CONTACT_CHANNELS),
+        verbose_name=_("preferred channels"),
+        default=default_contact_channels,
+        blank=True,
+        help_text=_("Escalation notices reach the contact on these channels."),
+    )
 
     objects = PoliceContactQuerySet.as_manager()
 
@@ -618,3 +637,7 @@ class PoliceContact(models.Model):
     def clean(self):
         if self.area_id and self.area.depth > 2:
             raise ValidationError({"area": _("Choose a province or a commune/ward.")})
+
+    def address_for(self, channel: str) -> str:
+        """Where a notice on `channel` goes; empty when the contact has no such address."""
+        return {"email": self.email, "sms": self.phone, "zalo": self.phone}.get(channel, "")

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.celery import enqueue_after_commit
-from reports import receipts, routing
+from reports import escalation, receipts, routing
 from reports.deadlines import deadline_for
 from reports.models import Report, ReportAssignment, ReporterContact, ReportEvent, ReportPhoto
 from reports.tasks import notify_leaders_of_new_report
@@ -49,7 +49,7 @@ def submit_report(
     saved_files = []
     try:
         with transaction.atomic():
-            report = Report.objects.create(
+            report = Report(
                 category=category,
                 description=data["description"],
                 occurred_at=data.get("occurred_at") or now,
@@ -70,6 +70,8 @@ def submit_report(
                 receipt_digest=receipts.receipt_digests(code)[0],
                 passphrase_hash=receipts.hash_passphrase(passphrase) if anonymous else "",
             )
+            escalation.schedule(report=report)
+            report.save(force_insert=True)
             if not anonymous and (data.get("name") or data.get("phone")):
                 ReporterContact.objects.create(
                     report=report, name=data.get("name", ""), phone=data.get("phone", "")
@@ -78,13 +80,18 @@ def submit_report(
                 row = ReportPhoto(report=report)
                 row.image.save(photo.name, photo, save=True)
                 saved_files.append(row.image.name)
+            assignments = []
             if not report.police_only:
-                ReportAssignment.objects.bulk_create(
+                assignments = ReportAssignment.objects.bulk_create(
                     ReportAssignment(report=report, group=group)
                     for group in routing.groups_for(
                         category=category, ward=report.ward, unit=report.unit
                     )
                 )
+            if not assignments:
+                # No group may handle it: it goes straight to the ward police.
+                report.escalate_at, report.remind_at = now, None
+                report.save(update_fields=["escalate_at", "remind_at"])
             ReportEvent.objects.create(
                 report=report, kind=ReportEvent.Kind.CREATED, public=True, created_at=now
             )

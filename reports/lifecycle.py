@@ -110,9 +110,22 @@ def apply_transition(
         if locked.acknowledged_at is None and to != Status.NEW:
             locked.acknowledged_at = now
             update_fields.append("acknowledged_at")
+        if from_status == Status.NEW:
+            # Someone has taken it: no reminder, and no escalation unless the
+            # police chain already started (then only the police stop it).
+            locked.remind_at = None
+            update_fields.append("remind_at")
+            if locked.escalation_level == 0:
+                locked.escalate_at = None
+                update_fields.append("escalate_at")
+        if to == Status.REFERRED and locked.escalation_level == 0:
+            # Referring is handing over to the police: reach them now.
+            locked.escalate_at = now
+            update_fields.append("escalate_at")
         if to in (Status.RESOLVED, Status.DUPLICATE, Status.REJECTED):
             locked.closed_at = now
-            update_fields.append("closed_at")
+            locked.escalate_at = locked.remind_at = None
+            update_fields.extend(["closed_at", "escalate_at", "remind_at"])
         elif locked.closed_at is not None:
             locked.closed_at = None
             update_fields.append("closed_at")

@@ -1,7 +1,15 @@
+"""Celery tasks of the reports app. Each takes primary keys, refetches, and calls
+one domain function; the beat schedule is in config/celery.py."""
+
 from celery import shared_task
 
+from reports import delivery, escalation
 from reports.models import Report
-from reports.notifications import tell_leaders_of_new_report
+from reports.notifications import (
+    remind_leaders_of_report,
+    send_failed_notices_summary,
+    tell_leaders_of_new_report,
+)
 
 
 @shared_task(
@@ -16,3 +24,42 @@ def notify_leaders_of_new_report(report_id: int) -> None:
     if report is None:
         return
     tell_leaders_of_new_report(report=report)
+
+
+# The sweep is idempotent and re-run every few seconds: a lost or late run costs
+# nothing, so it is never retried and never acks late.
+@shared_task(time_limit=60, soft_time_limit=50)
+def sweep_escalations() -> dict:
+    result = escalation.sweep()
+    reminded = escalation.send_due_reminders()
+    return {
+        "escalated": result.escalated,
+        "enqueued": result.notices_enqueued,
+        "reminded": reminded,
+    }
+
+
+# Delivery retries live in the database (Notice.next_attempt_at, with backoff and
+# jitter), not in the broker: the sweep re-enqueues what is due.
+@shared_task(acks_late=True, time_limit=90, soft_time_limit=75)
+def deliver_notice(notice_id: int) -> str:
+    return delivery.deliver(notice_id=notice_id)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(ConnectionError, TimeoutError, OSError),
+    retry_backoff=30,
+    retry_jitter=True,
+    max_retries=5,
+)
+def remind_leaders(report_id: int) -> None:
+    report = Report.objects.filter(pk=report_id).select_related("category", "ward").first()
+    if report is None:
+        return
+    remind_leaders_of_report(report=report)
+
+
+@shared_task(time_limit=120)
+def mail_failed_notices_summary() -> int:
+    return send_failed_notices_summary()

@@ -1,0 +1,224 @@
+"""How a notice leaves the system: email, signed webhook, SMS gateway, Zalo ZNS.
+
+Each channel's `send(notice=…)` returns the provider's reference and raises
+TransientDeliveryError (worth retrying: the network, a 5xx, a 429) or
+PermanentDeliveryError (a refused address, a 4xx). SMS and Zalo carry only a
+reference, the place, the category and a link, never the report's
+description; no channel carries the reporter's identity.
+"""
+
+import hashlib
+import hmac
+import json
+import smtplib
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from reports.notice_content import notice_email, notice_payload, notice_short_text
+
+
+class TransientDeliveryError(Exception):
+    pass
+
+
+class PermanentDeliveryError(Exception):
+    pass
+
+
+HTTP_TIMEOUT = 15
+
+
+def _post(url: str, *, body: bytes, headers: dict) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:  # noqa: S310
+            return response.status, response.read(65536).decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        text = error.read(65536).decode("utf-8", "replace")
+        if error.code >= 500 or error.code == 429:
+            raise TransientDeliveryError(f"HTTP {error.code}: {text[:500]}") from None
+        raise PermanentDeliveryError(f"HTTP {error.code}: {text[:500]}") from None
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+        raise TransientDeliveryError(f"{type(error).__name__}: {error}") from None
+
+
+def _post_json(url: str, payload: dict, headers: dict) -> tuple[int, str]:
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    return _post(url, body=body, headers={"Content-Type": "application/json", **headers})
+
+
+class EmailChannel:
+    def send(self, *, notice) -> str:
+        subject, body = notice_email(notice)
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ")
+        message_id = f"<{notice.idempotency_key}@{domain}>"
+        message = EmailMessage(
+            subject, body, to=[notice.address], headers={"Message-ID": message_id}
+        )
+        try:
+            message.send()
+        except smtplib.SMTPRecipientsRefused as error:
+            raise PermanentDeliveryError(f"recipient refused: {error.recipients}") from None
+        except (smtplib.SMTPException, OSError) as error:
+            raise TransientDeliveryError(f"{type(error).__name__}: {error}") from None
+        return message_id
+
+
+def webhook_signature(*, secret: str, timestamp: str, body: bytes) -> str:
+    """HMAC-SHA256 over "<timestamp>.<body>", hex; receivers recompute and compare."""
+    mac = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+class WebhookChannel:
+    def send(self, *, notice) -> str:
+        payload = notice_payload(notice)
+        body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        timestamp = str(int(time.time()))
+        headers = {
+            "Content-Type": "application/json",
+            "X-Tuquan-Timestamp": timestamp,
+            "X-Tuquan-Signature": webhook_signature(
+                secret=notice.endpoint.secret, timestamp=timestamp, body=body
+            ),
+            "Idempotency-Key": notice.idempotency_key,
+        }
+        status, _text = _post(notice.address, body=body, headers=headers)
+        return f"HTTP {status}"
+
+
+class SmsChannel:
+    """A generic SMS gateway: POST {to, message, reference} with a bearer token."""
+
+    def send(self, *, notice) -> str:
+        if not settings.SMS_GATEWAY_URL:
+            raise PermanentDeliveryError("SMS_GATEWAY_URL is not set")
+        status, text = _post_json(
+            settings.SMS_GATEWAY_URL,
+            {
+                "to": international_phone(notice.address),
+                "message": notice_short_text(notice),
+                "reference": notice.idempotency_key,
+            },
+            {"Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}"},
+        )
+        return text[:200] or f"HTTP {status}"
+
+
+def international_phone(phone: str) -> str:
+    """0912345678 / +84912345678 → 84912345678, the form Zalo and gateways want."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if digits.startswith("0"):
+        return "84" + digits[1:]
+    return digits
+
+
+class ZaloZnsChannel:
+    """Zalo Notification Service: an approved template filled with the notice's data.
+
+    An HTTP 200 whose JSON carries a non-zero ``error`` is a failure. The
+    access token comes from the ZaloToken row; when Zalo says it expired, it
+    is refreshed once under a row lock (the refresh token is single-use, so
+    two workers must never both spend it) and stored in the same transaction.
+    """
+
+    EXPIRED_TOKEN_ERRORS = {-124, -216}
+
+    def send(self, *, notice) -> str:
+        for attempt in range(2):
+            token = current_zalo_access_token(force_refresh=attempt == 1)
+            _status, text = _post_json(
+                settings.ZALO_ZNS_URL,
+                {
+                    "phone": international_phone(notice.address),
+                    "template_id": settings.ZALO_ZNS_TEMPLATE_ID,
+                    "template_data": notice_payload(notice, short=True),
+                    "tracking_id": notice.idempotency_key,
+                },
+                {"access_token": token},
+            )
+            answer = _json_or_empty(text)
+            error = answer.get("error", -1)
+            if error == 0:
+                return str(answer.get("data", {}).get("msg_id", "")) or "ok"
+            if error in self.EXPIRED_TOKEN_ERRORS and attempt == 0:
+                continue
+            raise PermanentDeliveryError(f"ZNS error {error}: {answer.get('message', text)[:300]}")
+        raise TransientDeliveryError("ZNS access token refused after refresh")
+
+
+def _json_or_empty(text: str) -> dict:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def current_zalo_access_token(*, force_refresh: bool = False) -> str:
+    from reports.models import ZaloToken
+
+    token = ZaloToken.objects.order_by("pk").first()
+    if token is None:
+        raise PermanentDeliveryError("no Zalo token is stored; add one in the admin")
+    if not force_refresh and token.expires_at > timezone.now():
+        return token.access_token
+    with transaction.atomic():
+        locked = ZaloToken.objects.select_for_update().get(pk=token.pk)
+        if locked.updated_at > token.updated_at:
+            return locked.access_token  # another worker refreshed it while we waited
+        _status, text = _post_json_form(
+            settings.ZALO_OAUTH_URL,
+            {
+                "refresh_token": locked.refresh_token,
+                "app_id": settings.ZALO_APP_ID,
+                "grant_type": "refresh_token",
+            },
+            {"secret_key": settings.ZALO_SECRET_KEY},
+        )
+        answer = _json_or_empty(text)
+        if "access_token" not in answer or "refresh_token" not in answer:
+            raise TransientDeliveryError(f"Zalo token refresh failed: {text[:300]}")
+        locked.access_token = answer["access_token"]
+        locked.refresh_token = answer["refresh_token"]
+        locked.expires_at = timezone.now() + timezone.timedelta(
+            seconds=int(answer.get("expires_in", 3600)) - 60
+        )
+        locked.save(update_fields=["access_token", "refresh_token", "expires_at", "updated_at"])
+        return locked.access_token
+
+
+def _post_json_form(url: str, fields: dict, headers: dict) -> tuple[int, str]:
+    body = urlencode(fields).encode("ascii")
+    return _post(
+        url, body=body, headers={"Content-Type": "application/x-www-form-urlencoded", **headers}
+    )
+
+
+_CHANNELS = {
+    "email": EmailChannel(),
+    "webhook": WebhookChannel(),
+    "sms": SmsChannel(),
+    "zalo": ZaloZnsChannel(),
+}
+
+
+def channel_for(name: str):
+    return _CHANNELS[name]
+
+
+def configured_channels() -> set[str]:
+    """Channels this deployment can send on; notices are only made for these."""
+    configured = {"email", "webhook"}
+    if settings.SMS_GATEWAY_URL:
+        configured.add("sms")
+    if settings.ZALO_APP_ID and settings.ZALO_ZNS_TEMPLATE_ID:
+        configured.add("zalo")
+    return configured

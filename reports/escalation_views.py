@@ -1,0 +1,45 @@
+"""Acknowledging an escalation from the link in a notice (and from the dashboard)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from reports import escalation
+from reports.models import Escalation, Report
+from reports.notice_content import read_acknowledge_token
+
+
+@login_required
+def acknowledge(request, token):
+    """GET shows what will be acknowledged; POST acknowledges.
+
+    Mail scanners and link previews follow GET links, so only an explicit
+    POST by a signed-in officer counts.
+    """
+    try:
+        signed = read_acknowledge_token(token)
+    except signing.SignatureExpired:
+        return render(request, "reports/acknowledge.html", {"expired": True}, status=410)
+    except signing.BadSignature:
+        raise Http404 from None
+    found = get_object_or_404(
+        Escalation.objects.select_related("report__category", "report__ward", "acknowledged_by"),
+        pk=signed["e"],
+        report__in=Report.objects.visible_to(request.user),
+    )
+    if request.method == "POST":
+        try:
+            taken = escalation.acknowledge(escalation=found, by=request.user)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+        else:
+            if taken:
+                messages.success(request, _("Acknowledged: further escalation is stopped."))
+            else:
+                messages.info(request, _("This escalation was already acknowledged."))
+        return redirect("reports:detail", pk=found.report_id)
+    return render(request, "reports/acknowledge.html", {"escalation": found})
