@@ -561,6 +561,18 @@ class EscalationLevel(models.Model):
         return f"{self.rule} · {self.number}"
 
 
+class EscalationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(report__in=Report.objects.visible_to(user))
+
+    def editable_by(self, user):
+        # The ledger is written by the sweep and by acknowledgements only.
+        return self.none()
+
+    def awaiting_acknowledgement(self):
+        return self.filter(acknowledged_at__isnull=True, report__escalate_at__isnull=False)
+
+
 class Escalation(models.Model):
     """A report taken to one level of the chain. Exactly one per report and level."""
 
@@ -577,6 +589,8 @@ class Escalation(models.Model):
         related_name="acknowledged_escalations",
     )
 
+    objects = EscalationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
@@ -592,6 +606,11 @@ class Escalation(models.Model):
 class NoticeQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(escalation__report__in=Report.objects.visible_to(user))
+
+    def editable_by(self, user):
+        if user.is_authenticated and user.is_province_admin:
+            return self
+        return self.none()
 
 
 class Notice(models.Model):

@@ -1,0 +1,192 @@
+"""The resident's side: report or tip without an account, get a receipt, follow it.
+
+Nothing here writes who the sender is. The rate limit counts a keyed hash of
+the address in Redis (reports/ratelimit.py), error reports for these URLs
+leave the sender out (reports/privacy.py), and the session holds only the
+receipt until it is shown once, then only the id of the report being followed.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from groups.models import Area
+from reports import ratelimit, receipts, tracking
+from reports.forms import ReporterMessageForm, ReportForm, TrackForm, unit_choices
+from reports.intake import submit_report
+from reports.models import Channel, Report
+
+RECEIPT_SESSION_KEY = "reports.receipt"
+TRACKING_SESSION_KEY = "reports.tracking"
+
+LIMITED_MESSAGE = _(
+    "Too many attempts from your connection. Please wait a while and try again. "
+    "In an emergency, call the police on 113."
+)
+# One answer for a wrong code, a wrong passphrase and a code that does not exist.
+NOT_FOUND_MESSAGE = _(
+    "No report matches this receipt code and passphrase. Check what you typed and try again."
+)
+
+
+# The report form ---------------------------------------------------------
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "POST"])
+def new_report(request):
+    if request.method != "POST":
+        return _render_new(request, ReportForm())
+    if not ratelimit.allow(request, scope=ratelimit.REPORT):
+        # Keep what they typed (not the files), without validating or saving it.
+        return _render_new(request, ReportForm(initial=_retypeable(request.POST)), limited=True)
+    form = ReportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_new(request, form, photos_lost=bool(request.FILES))
+    if form.is_spam:
+        # A bot gets what a person gets, so it learns nothing; nothing is saved.
+        passphrase = None
+        if form.cleaned_data["anonymous"]:
+            passphrase = form.cleaned_data["passphrase"] or receipts.new_passphrase()
+        request.session[RECEIPT_SESSION_KEY] = {
+            "code": receipts.new_receipt_code(),
+            "passphrase": passphrase,
+        }
+        return redirect("public:receipt")
+    receipt = submit_report(
+        data=form.cleaned_data, channel=Channel.WEB, photos=form.cleaned_data["photos"]
+    )
+    # Until the receipt page shows it once (see `receipt`); never stored elsewhere.
+    request.session[RECEIPT_SESSION_KEY] = {"code": receipt.code, "passphrase": receipt.passphrase}
+    return redirect("public:receipt")
+
+
+def _render_new(request, form, *, limited=False, photos_lost=False):
+    return render(
+        request,
+        "reports/public/new.html",
+        {
+            "form": form,
+            "limited_message": LIMITED_MESSAGE if limited else "",
+            "photos_lost": photos_lost,
+        },
+        status=429 if limited else 200,
+    )
+
+
+def _retypeable(post) -> dict:
+    skip = {"csrfmiddlewaretoken", "website", "passphrase"}
+    return {key: value for key, value in post.items() if key not in skip}
+
+
+@require_GET
+def unit_options(request):
+    """The <option>s of the unit select for one ward (htmx swaps them in)."""
+    ward = None
+    ward_id = request.GET.get("ward", "")
+    if ward_id.isdigit():
+        ward = Area.objects.communes().filter(pk=int(ward_id)).first()
+    select = forms.Select(
+        choices=unit_choices(ward=ward, empty_label=ReportForm.base_fields["unit"].empty_label)
+    )
+    return render(
+        request,
+        "reports/public/_unit_options.html",
+        {"optgroups": select.optgroups("unit", [""])},
+    )
+
+
+@never_cache
+@require_GET
+def receipt(request):
+    """Shows the receipt of the report just sent, once: it is kept nowhere else."""
+    shown = request.session.pop(RECEIPT_SESSION_KEY, None)
+    return render(request, "reports/public/receipt.html", {"receipt": shown})
+
+
+# Following a report ------------------------------------------------------
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request):
+    report = _followed_report(request)
+    if request.method != "POST":
+        if report is not None:
+            return _render_thread(request, report, ReporterMessageForm())
+        return _render_lookup(request, TrackForm())
+    if not ratelimit.allow(request, scope=ratelimit.TRACK):
+        return _render_lookup(request, TrackForm(), limited=True)
+    form = TrackForm(request.POST)
+    if not form.is_valid():
+        return _render_lookup(request, form)
+    found = tracking.find_by_receipt(
+        code=form.cleaned_data["code"], passphrase=form.cleaned_data["passphrase"]
+    )
+    if found is None:
+        form.add_error(None, NOT_FOUND_MESSAGE)
+        return _render_lookup(request, form)
+    # A new session key: whoever knew the old cookie does not follow this report.
+    request.session.cycle_key()
+    request.session[TRACKING_SESSION_KEY] = found.pk
+    return redirect("public:track")
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_POST
+def track_message(request):
+    report = _followed_report(request)
+    if report is None:
+        return redirect("public:track")
+    if not ratelimit.allow(request, scope=ratelimit.TRACK):
+        return _render_thread(request, report, ReporterMessageForm(request.POST), limited=True)
+    form = ReporterMessageForm(request.POST)
+    if not form.is_valid():
+        return _render_thread(request, report, form)
+    tracking.add_reporter_message(report=report, text=form.cleaned_data["message"])
+    messages.success(request, _("Your message was sent to the people handling your report."))
+    return redirect("public:track")
+
+
+@require_POST
+def track_stop(request):
+    request.session.pop(TRACKING_SESSION_KEY, None)
+    messages.info(request, _("This browser no longer follows the report."))
+    return redirect("public:track")
+
+
+def _followed_report(request) -> Report | None:
+    # The session holds this id only after tracking.find_by_receipt accepted the
+    # receipt in this session: that is the reporter's proof of access.
+    report_id = request.session.get(TRACKING_SESSION_KEY)
+    if report_id is None:
+        return None
+    report = Report.objects.filter(pk=report_id).select_related("category", "ward", "unit").first()
+    if report is None:
+        request.session.pop(TRACKING_SESSION_KEY, None)
+    return report
+
+
+def _render_lookup(request, form, *, limited=False):
+    return render(
+        request,
+        "reports/public/track.html",
+        {"form": form, "limited_message": LIMITED_MESSAGE if limited else ""},
+        status=429 if limited else 200,
+    )
+
+
+def _render_thread(request, report, form, *, limited=False):
+    context = {
+        "thread": tracking.public_thread(report=report),
+        "message_form": form,
+        "limited_message": LIMITED_MESSAGE if limited else "",
+    }
+    return render(request, "reports/public/thread.html", context, status=429 if limited else 200)

@@ -1,0 +1,106 @@
+"""What a reporter without an account sees of their report, and what they add to it.
+
+The receipt code (and a tip's passphrase) is the reporter's only key: there is
+no user to put through ``visible_to``. ``find_by_receipt`` is the one door;
+after it, the follow-up pages (reports/public_views.py) keep only the report's
+id in the session. What those pages show comes from ``public_thread`` and
+never names a handler or shows an internal note.
+"""
+
+from dataclasses import dataclass, field
+
+from reports import receipts
+from reports.models import Report, ReportEvent, Status
+
+MAX_MESSAGE_LENGTH = 5000
+
+# Timeline entries the reporter sees of their own report.
+_OWN_KINDS = (
+    ReportEvent.Kind.CREATED,
+    ReportEvent.Kind.STATUS,
+    ReportEvent.Kind.QUESTION,
+    ReportEvent.Kind.UPDATE,
+    ReportEvent.Kind.REPORTER_MESSAGE,
+    ReportEvent.Kind.MERGED,
+)
+# Of the report theirs was merged into, only what the handlers say about its
+# progress: its questions and reporter messages belong to another reporter.
+_MERGED_KINDS = (ReportEvent.Kind.STATUS, ReportEvent.Kind.UPDATE)
+
+
+def find_by_receipt(*, code: str, passphrase: str) -> Report | None:
+    """The report with this receipt code, if the passphrase fits (tips only).
+
+    A named report needs no passphrase. Every path checks exactly one
+    passphrase hash, so the time of the answer does not tell a wrong code from
+    a wrong passphrase or a code that does not exist.
+    """
+    canonical = receipts.normalize_receipt_code(code)
+    report = None
+    if canonical is not None:
+        report = Report.objects.filter(
+            receipt_digest__in=receipts.receipt_digests(canonical)
+        ).first()
+    if report is None or not report.is_anonymous:
+        receipts.check_passphrase(passphrase, None)
+        return report
+    return report if receipts.check_passphrase(passphrase, report.passphrase_hash) else None
+
+
+@dataclass(frozen=True)
+class Thread:
+    report: Report
+    events: list[ReportEvent]
+    # Set when the report was closed as a duplicate: the report it was merged into.
+    merged_into: Report | None = None
+    merged_events: list[ReportEvent] = field(default_factory=list)
+
+
+def public_thread(*, report: Report) -> Thread:
+    original = merged_into(report)
+    return Thread(
+        report=report,
+        events=_public_events(report, kinds=_OWN_KINDS),
+        merged_into=original,
+        merged_events=_public_events(original, kinds=_MERGED_KINDS) if original else [],
+    )
+
+
+def merged_into(report: Report) -> Report | None:
+    """The report a closed duplicate was finally merged into, if any.
+
+    Follows a chain (A merged into B, B later into C) to its end, so the
+    reporter sees the report that is still being handled.
+    """
+    original = None
+    seen = {report.pk}
+    current = report
+    while current.status == Status.DUPLICATE and current.duplicate_of_id not in seen:
+        original = Report.objects.get(pk=current.duplicate_of_id)
+        seen.add(original.pk)
+        current = original
+    return original
+
+
+def add_reporter_message(*, report: Report, text: str) -> ReportEvent:
+    """The reporter's answer or addition: public, and with no actor, as they have no account.
+
+    Written on the reporter's own report even when it was merged, so that the
+    other reporter of the merged report never reads it.
+    """
+    return ReportEvent.objects.create(
+        report=report,
+        kind=ReportEvent.Kind.REPORTER_MESSAGE,
+        note=text.strip(),
+        public=True,
+        actor=None,
+    )
+
+
+def _public_events(report: Report, *, kinds) -> list[ReportEvent]:
+    # .only(): the actor is never loaded, so no template can show who acted.
+    return list(
+        report.events.filter(public=True, kind__in=kinds).only(
+            "report_id", "kind", "to_status", "note", "created_at"
+        )
+    )
