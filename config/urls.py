@@ -16,5 +16,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("groups/", include("groups.urls")),
+    path("", include("reports.public_urls")),
+    path("reports/", include("reports.urls")),
+    path("api/", include("reports.api_urls")),
     path("admin/", admin.site.urls),
 ]
