@@ -27,6 +27,7 @@ from groups.models import (
     SelfManagementGroup,
     User,
 )
+from reports.models import Category
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -181,3 +182,27 @@ def contact_b(ward_b):
     return PoliceContact.objects.create(
         area=ward_b, name="Thiếu tá Trần Thị Bình", email="binh@example.test", order=1
     )
+
+
+# Report categories come from reports/migrations/0002_seed_categories.py, so they exist
+# in every test database: fetch them, never create one with a seeded name.
+
+
+@pytest.fixture
+def theft(seeded):
+    return Category.objects.get(name="Trộm cắp tài sản")
+
+
+@pytest.fixture
+def fight(seeded):
+    return Category.objects.get(name="Đánh nhau, gây rối trật tự công cộng")
+
+
+@pytest.fixture
+def about_the_group(seeded):
+    return Category.objects.get(name="Phản ánh về tổ tự quản hoặc thành viên của tổ")
+
+
+@pytest.fixture
+def food_safety(seeded):
+    return Category.objects.get(name="An toàn thực phẩm, trật tự kinh doanh")

@@ -1,33 +1,13 @@
 """Report fixtures on top of the cast in tests/conftest.py.
 
-Categories come from reports/migrations/0002_seed_categories.py, so they exist in
-every test database; fetch them, never create one with a seeded name.
+The seeded categories (theft, fight, about_the_group, food_safety) are fixtures of
+tests/conftest.py.
 """
 
 import pytest
 
 from reports.intake import submit_report
-from reports.models import Category, Channel
-
-
-@pytest.fixture
-def theft(seeded):
-    return Category.objects.get(name="Trộm cắp tài sản")
-
-
-@pytest.fixture
-def fight(seeded):
-    return Category.objects.get(name="Đánh nhau, gây rối trật tự công cộng")
-
-
-@pytest.fixture
-def about_the_group(seeded):
-    return Category.objects.get(name="Phản ánh về tổ tự quản hoặc thành viên của tổ")
-
-
-@pytest.fixture
-def food_safety(seeded):
-    return Category.objects.get(name="An toàn thực phẩm, trật tự kinh doanh")
+from reports.models import Channel
 
 
 @pytest.fixture
