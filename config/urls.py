@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("reports.public_urls")),
     path("reports/", include("reports.urls")),
     path("api/", include("reports.api_urls")),
+    path("mediation/", include("mediation.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -128,6 +128,16 @@ def test_debug_is_off_unless_switched_on():
     assert result.returncode == 0, result.stderr
 
 
+def test_vietnamese_and_vietnam_time_are_the_defaults():
+    check = (
+        f"{LOAD_SETTINGS}; assert settings.LANGUAGE_CODE == 'vi', settings.LANGUAGE_CODE; "
+        "assert settings.TIME_ZONE == 'Asia/Ho_Chi_Minh', settings.TIME_ZONE"
+    )
+    result = _run(["-c", check], LANGUAGE_CODE=None, TIME_ZONE=None)
+
+    assert result.returncode == 0, result.stderr
+
+
 def test_check_deploy_with_production_settings_has_no_warnings():
     result = _run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
