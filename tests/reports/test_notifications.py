@@ -182,6 +182,8 @@ def _everything_in(message) -> str:
 def test_each_leader_of_the_group_gets_one_email_without_the_reporters_identity(
     worker, mailbox, finished_tasks, people_with_email, ward_a, unit_a1, settings
 ):
+    # Emails go out in the site's language: Vietnamese, as in production.
+    settings.LANGUAGE_CODE = "vi"
     theft = Category.objects.get(name="Trộm cắp tài sản")
 
     receipt = _submit(
