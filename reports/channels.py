@@ -9,6 +9,7 @@ description; no channel carries the reporter's identity.
 
 import hashlib
 import hmac
+import http.client
 import json
 import smtplib
 import time
@@ -46,6 +47,11 @@ def _post(url: str, *, body: bytes, headers: dict) -> tuple[int, str]:
             raise TransientDeliveryError(f"HTTP {error.code}: {text[:500]}") from None
         raise PermanentDeliveryError(f"HTTP {error.code}: {text[:500]}") from None
     except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+        raise TransientDeliveryError(f"{type(error).__name__}: {error}") from None
+    except http.client.HTTPException as error:
+        # A peer that answers something other than HTTP (BadStatusLine,
+        # IncompleteRead): worth retrying, and an attempt to record, not a crash
+        # that would leave the notice "sending" until its lease runs out, forever.
         raise TransientDeliveryError(f"{type(error).__name__}: {error}") from None
 
 
@@ -132,8 +138,9 @@ class ZaloZnsChannel:
     EXPIRED_TOKEN_ERRORS = {-124, -216}
 
     def send(self, *, notice) -> str:
+        refused = ""
         for attempt in range(2):
-            token = current_zalo_access_token(force_refresh=attempt == 1)
+            token = current_zalo_access_token(refused=refused)
             _status, text = _post_json(
                 settings.ZALO_ZNS_URL,
                 {
@@ -149,6 +156,7 @@ class ZaloZnsChannel:
             if error == 0:
                 return str(answer.get("data", {}).get("msg_id", "")) or "ok"
             if error in self.EXPIRED_TOKEN_ERRORS and attempt == 0:
+                refused = token
                 continue
             raise PermanentDeliveryError(f"ZNS error {error}: {answer.get('message', text)[:300]}")
         raise TransientDeliveryError("ZNS access token refused after refresh")
@@ -162,18 +170,24 @@ def _json_or_empty(text: str) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def current_zalo_access_token(*, force_refresh: bool = False) -> str:
+def current_zalo_access_token(*, refused: str = "") -> str:
+    """The access token to use; refreshed when it expired or Zalo `refused` it.
+
+    Two workers refused the same token must spend the single-use refresh token
+    once: under the row lock, a token other than the refused one means another
+    worker has refreshed it already (whether before or while we waited).
+    """
     from reports.models import ZaloToken
 
     token = ZaloToken.objects.order_by("pk").first()
     if token is None:
         raise PermanentDeliveryError("no Zalo token is stored; add one in the admin")
-    if not force_refresh and token.expires_at > timezone.now():
+    if token.access_token != refused and token.expires_at > timezone.now():
         return token.access_token
     with transaction.atomic():
         locked = ZaloToken.objects.select_for_update().get(pk=token.pk)
-        if locked.updated_at > token.updated_at:
-            return locked.access_token  # another worker refreshed it while we waited
+        if locked.access_token != refused and locked.expires_at > timezone.now():
+            return locked.access_token  # another worker refreshed it
         _status, text = _post_json_form(
             settings.ZALO_OAUTH_URL,
             {

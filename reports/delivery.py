@@ -56,6 +56,11 @@ def deliver(*, notice_id: int, now: datetime.datetime | None = None) -> str:
         return _failed(notice=notice, error=error, now=now, final=notice.attempts >= MAX_ATTEMPTS)
     except PermanentDeliveryError as error:
         return _failed(notice=notice, error=error, now=now, final=True)
+    except Exception as error:
+        # A bug of ours (a template error, say) must still be recorded and counted,
+        # or the notice would stay "sending" and be retried forever.
+        _failed(notice=notice, error=error, now=now, final=notice.attempts >= MAX_ATTEMPTS)
+        raise
     Notice.objects.filter(pk=notice.pk, status=Notice.Status.SENDING).update(
         status=Notice.Status.SENT,
         sent_at=timezone.now(),

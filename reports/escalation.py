@@ -34,6 +34,7 @@ from reports.models import (
 )
 
 SWEEP_BATCH = 200
+ENQUEUE_BATCH = 1000
 # A notice handed to the broker but still pending this long was lost on the way.
 REQUEUE_AFTER = datetime.timedelta(minutes=2)
 
@@ -120,18 +121,17 @@ def _levels_for(report: Report):
 def _contacts_for(*, report: Report, level: EscalationLevel) -> list[PoliceContact]:
     if level.reaches == EscalationLevel.Reach.PROVINCE_DUTY:
         contacts = PoliceContact.objects.active().filter(area__path=_province_path(report))
-        already = 0
     else:
         contacts = PoliceContact.objects.active().filter(area_id=report.ward_id)
-        already = 0
         if level.reaches == EscalationLevel.Reach.WARD_NEXT:
-            already = (
-                Notice.objects.filter(escalation__report=report, contact__area_id=report.ward_id)
-                .values("contact")
-                .distinct()
-                .count()
+            # Leave out who was reached, not how many: a contact who left the
+            # list in between must not make the next level skip someone.
+            contacts = contacts.exclude(
+                pk__in=Notice.objects.filter(
+                    escalation__report=report, contact__isnull=False
+                ).values("contact")
             )
-    contacts = list(contacts.order_by("order", "pk"))[already:]
+    contacts = list(contacts.order_by("order", "pk"))
     if level.contact_count:
         contacts = contacts[: level.contact_count]
     return contacts
@@ -184,25 +184,34 @@ def enqueue_due_notices(*, now: datetime.datetime) -> int:
     from reports.tasks import deliver_notice
 
     enqueued = 0
-    with transaction.atomic():
-        due = list(
-            Notice.objects.filter(
-                status__in=[Notice.Status.PENDING, Notice.Status.SENDING],
-                next_attempt_at__lte=now,
+    while True:
+        # In batches, each committed (and its messages sent) before the next:
+        # a handed-out notice is due again only after REQUEUE_AFTER, so the
+        # loop ends when every notice due now has gone.
+        with transaction.atomic():
+            due = list(
+                Notice.objects.filter(
+                    status__in=[Notice.Status.PENDING, Notice.Status.SENDING],
+                    next_attempt_at__lte=now,
+                )
+                .order_by("next_attempt_at")
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)[:ENQUEUE_BATCH]
             )
-            .order_by("next_attempt_at")
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:1000]
-        )
-        if due:
-            # A "sending" notice here has outlived its lease: its worker died.
-            Notice.objects.filter(pk__in=due).update(
-                status=Notice.Status.PENDING, enqueued_at=now, next_attempt_at=now + REQUEUE_AFTER
-            )
-            for notice_id in due:
-                transaction.on_commit(lambda notice_id=notice_id: deliver_notice.delay(notice_id))
-            enqueued = len(due)
-    return enqueued
+            if due:
+                # A "sending" notice here has outlived its lease: its worker died.
+                Notice.objects.filter(pk__in=due).update(
+                    status=Notice.Status.PENDING,
+                    enqueued_at=now,
+                    next_attempt_at=now + REQUEUE_AFTER,
+                )
+                for notice_id in due:
+                    transaction.on_commit(
+                        lambda notice_id=notice_id: deliver_notice.delay(notice_id)
+                    )
+                enqueued += len(due)
+        if len(due) < ENQUEUE_BATCH:
+            return enqueued
 
 
 def acknowledge(*, escalation: Escalation, by) -> bool:

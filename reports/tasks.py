@@ -60,6 +60,8 @@ def remind_leaders(report_id: int) -> None:
     remind_leaders_of_report(report=report)
 
 
-@shared_task(time_limit=120)
+# Both limits: a soft limit above the hard one (the global default soft limit
+# is 240 s) makes Celery refuse to send the task at all.
+@shared_task(time_limit=120, soft_time_limit=100)
 def mail_failed_notices_summary() -> int:
     return send_failed_notices_summary()

@@ -80,7 +80,7 @@ def unit_b1(ward_b):
 
 @pytest.fixture
 def seeded(db):
-    """The rows data migrations seed (model kinds, categories, holidays).
+    """The rows data migrations seed (model kinds, categories, holidays, escalation rules).
 
     A transactional test empties every table when it ends, seeded rows
     included; this puts them back for the tests after it.
@@ -96,6 +96,8 @@ def seeded(db):
     if not apps.get_model("reports", "Holiday").objects.exists():
         # Also switches the seeded categories that count working hours.
         importlib.import_module("reports.migrations.0004_seed_holidays").seed(apps, None)
+    if not apps.get_model("reports", "EscalationRule").objects.exists():
+        importlib.import_module("reports.migrations.0006_seed_escalation_rules").seed(apps, None)
 
 
 @pytest.fixture
