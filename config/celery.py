@@ -23,6 +23,24 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=7, minute=0),
         "options": {"expires": 24 * 3600},
     },
+    # Patrol logs nobody finished are closed and flagged (patrols/logbook.py).
+    "close-stale-patrol-logs": {
+        "task": "patrols.tasks.close_stale_logs",
+        "schedule": 15 * 60,
+        "options": {"expires": 15 * 60},
+    },
+    # Leaders hear of yesterday's missed shifts in the morning (patrols/missed.py).
+    "flag-missed-patrol-shifts": {
+        "task": "patrols.tasks.flag_missed_shifts",
+        "schedule": crontab(hour=6, minute=30),
+        "options": {"expires": 12 * 3600},
+    },
+    # Shifts are materialised eight weeks ahead; the window moves on nightly.
+    "extend-patrol-shift-window": {
+        "task": "patrols.tasks.extend_shift_window",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 12 * 3600},
+    },
 }
 
 

@@ -232,6 +232,12 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# A patrol log still open this many hours after it started is closed
+# automatically and flagged to the group's leaders (patrols/logbook.py).
+PATROL_AUTO_CLOSE_HOURS = env.integer("PATROL_AUTO_CLOSE_HOURS", default=6)
+if PATROL_AUTO_CLOSE_HOURS < 1:
+    raise ImproperlyConfigured("PATROL_AUTO_CLOSE_HOURS must be 1 or more")
+
 # Per-client limits on the public report form and tracking page: (attempts,
 # window in seconds), counted in Redis under a keyed hash of the client's
 # address (reports/ratelimit.py).

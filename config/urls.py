@@ -18,6 +18,7 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("", include("reports.public_urls")),
     path("reports/", include("reports.urls")),
+    path("patrols/", include("patrols.urls")),
     path("api/", include("reports.api_urls")),
     path("mediation/", include("mediation.urls")),
     path("admin/", admin.site.urls),
