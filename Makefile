@@ -61,7 +61,9 @@ format: install-dev
 # Extract new strings into locale/ (needs GNU gettext), then translate them.
 messages: install-dev
 	$(PY) -m config.services $(PY) manage.py makemessages --locale vi --locale en \
-		--ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*' --ignore 'tests/*' --no-obsolete
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*' --ignore 'tests/*' \
+		--ignore 'bench/*' --no-obsolete --no-location
+	$(PY) -m config.translations --fill-english
 
 # Re-pin every dependency from pyproject.toml.
 lock: | $(PY)
