@@ -15,7 +15,7 @@ export SECRET_KEY ?= local-development-only-not-a-secret-5c7d2e1f9a
 export FIELD_ENCRYPTION_KEY ?= bG9jYWwtZGV2ZWxvcG1lbnQtZmllbGQta2V5LTMyYnk=
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format messages lock install install-dev translations clean
+.PHONY: run test bench lint format messages lock install install-dev translations clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -49,6 +49,11 @@ run: install
 
 test: install-dev
 	$(PY) -m config.services $(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks on province-scale data in a database of their own (see bench/README.md);
+# BENCH_REPORTS=100000 for a quick run.
+bench: install
+	$(PY) -m config.services $(PY) bench/run.py
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,1 @@
+"""Benchmarks on province-scale synthetic data; see bench/README.md."""
