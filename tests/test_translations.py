@@ -39,7 +39,7 @@ def test_the_catalogues_hold_every_string_the_code_marks_for_translation(tmp_pat
             pytest.fail("GNU gettext is required in CI (apt-get install gettext)")
         pytest.skip("GNU gettext not found; install it (apt-get install gettext) to run this")
     # Extract into a copy of the tree, so that the real catalogues stay as they are.
-    for name in SOURCES + ["locale"]:
+    for name in [*SOURCES, "locale"]:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(
