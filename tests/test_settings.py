@@ -168,3 +168,11 @@ def test_check_deploy_warns_about_a_weak_secret_key():
 
     assert result.returncode != 0
     assert "security.W009" in result.stderr
+
+
+def test_manage_py_names_the_missing_variable_instead_of_a_django_internal_error():
+    result = _run(["manage.py", "check"], SECRET_KEY=None)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in _error_line(result)
+    assert "Models aren't loaded yet" not in result.stderr
