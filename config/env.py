@@ -8,7 +8,7 @@ value (for secrets mounted as files).
 
 import os
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -86,6 +86,27 @@ def redis_url(name: str, default=_MISSING) -> str:
     if not url.startswith(("redis://", "rediss://")):
         raise ImproperlyConfigured(f"{name} must be a redis:// or rediss:// URL")
     return url
+
+
+def http_url(name: str, default=_MISSING) -> str:
+    """An http:// or https:// URL with a host; template braces ({z}, {s}) may appear."""
+    url = string(name, default)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(f"{name} must be an http:// or https:// URL, got {url!r}")
+    return url
+
+
+def csp_source(url: str) -> str:
+    """The Content-Security-Policy source that admits a URL's origin.
+
+    A Leaflet tile URL may spread its requests over subdomains with `{s}`
+    (https://{s}.tile.example.org/...): that label becomes CSP's `*` wildcard.
+    """
+    parts = urlsplit(url.replace("{s}", "subdomain-placeholder"))
+    host = parts.hostname.replace("subdomain-placeholder", "*")
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}"
 
 
 def email(name: str, default: str) -> dict:

@@ -184,14 +184,19 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-# Strict CSP: scripts and styles from our own origin only; map tiles are the
-# one outside source and are added by the issue that brings the map.
+# The dashboard map's background tiles (Leaflet URL template) and their credit line.
+MAP_TILE_URL = env.http_url(
+    "MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+MAP_TILE_ATTRIBUTION = env.string("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
+# Strict CSP: scripts and styles from our own origin only; the map's tile
+# server is the one outside source, derived from MAP_TILE_URL.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", env.csp_source(MAP_TILE_URL)],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],
@@ -231,6 +236,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup otherwise closes the database connection around every
+# task: a new PostgreSQL session per notice cost more than sending the notice
+# (bench/bench_escalation.py). Reused for this many tasks, then opened afresh.
+CELERY_DB_REUSE_MAX = env.integer("CELERY_DB_REUSE_MAX", default=100)
 
 # A patrol log still open this many hours after it started is closed
 # automatically and flagged to the group's leaders (patrols/logbook.py).

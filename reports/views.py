@@ -5,13 +5,11 @@ functions then check ``handleable_by`` for actions). Pages carry report data,
 so none of them may be kept by a shared cache or the browser's disk cache.
 """
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -21,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from groups.models import Membership
 from reports import conversation
+from reports.dashboard.exports import csv_response
 from reports.duplicates import merge_duplicate, similar_open_reports
 from reports.filters import ReportFilter
 from reports.forms import LoggedReportForm
@@ -85,39 +84,32 @@ def inbox(request):
 @private
 def export_csv(request):
     report_filter = ReportFilter(request.GET or None, queryset=_inbox_reports(request.user))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="reports.csv"'
-    # A byte-order mark makes spreadsheet programs read the Vietnamese text as UTF-8.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    # Never a contact column: the export goes to leaders too.
-    writer.writerow(
-        [
-            _("Number"),
-            _("Received"),
-            _("Category"),
-            _("Severity"),
-            _("Place"),
-            _("Status"),
-            _("Deadline"),
-            _("Channel"),
-        ]
-    )
     local = timezone.localtime
-    for report in report_filter.qs.iterator(chunk_size=500):
-        writer.writerow(
-            [
-                report.pk,
-                local(report.created_at).isoformat(timespec="minutes"),
-                str(report.category),
-                report.category.get_severity_display(),
-                _place(report),
-                report.get_status_display(),
-                local(report.due_at).isoformat(timespec="minutes"),
-                report.get_channel_display(),
-            ]
-        )
-    return response
+    rows = (
+        [
+            report.pk,
+            local(report.created_at).isoformat(timespec="minutes"),
+            str(report.category),
+            report.category.get_severity_display(),
+            _place(report),
+            report.get_status_display(),
+            local(report.due_at).isoformat(timespec="minutes"),
+            report.get_channel_display(),
+        ]
+        for report in report_filter.qs.iterator(chunk_size=500)
+    )
+    # Never a contact column: the export goes to leaders too.
+    columns = [
+        _("Number"),
+        _("Received"),
+        _("Category"),
+        _("Severity"),
+        _("Place"),
+        _("Status"),
+        _("Deadline"),
+        _("Channel"),
+    ]
+    return csv_response(filename="reports.csv", columns=columns, rows=rows)
 
 
 def _place(report: Report) -> str:

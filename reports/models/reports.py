@@ -318,6 +318,28 @@ class Report(models.Model):
                 condition=Q(remind_at__isnull=False),
                 name="report_reminder_due_idx",
             ),
+            # The dashboard's "now": a few thousand open reports among a million,
+            # by ward and deadline (counts, most urgent first).
+            models.Index(
+                fields=["ward", "due_at"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="report_open_by_deadline_idx",
+            ),
+            # The dashboard's trends over a period, province-wide: an index-only scan
+            # of the period with every column the filters and figures read.
+            models.Index(
+                fields=["created_at"],
+                include=[
+                    "ward",
+                    "unit",
+                    "category",
+                    "channel",
+                    "status",
+                    "acknowledged_at",
+                    "closed_at",
+                ],
+                name="report_received_covering_idx",
+            ),
             # Duplicate suggestions: same category, recent, open.
             models.Index(fields=["category", "-created_at"], name="report_category_recent_idx"),
         ]

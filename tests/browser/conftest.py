@@ -64,3 +64,37 @@ def desktop_page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def sign_in():
+    """Signs a user (password "pw", as tests/conftest.py makes them) in through the
+    login form and waits to land on ``next_url``."""
+
+    def sign_in(page, username: str, *, next_url: str = "/dashboard/", password="pw") -> None:
+        page.goto(f"/accounts/login/?next={next_url}")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.press("#id_password", "Enter")
+        page.wait_for_url(f"**{next_url}")
+
+    return sign_in
+
+
+@pytest.fixture
+def watch_problems():
+    """Starts collecting a page's CSP violations and uncaught script errors; the
+    returned list should still be empty at the end of the test."""
+
+    def watch(page) -> list[str]:
+        problems = []
+        page.on(
+            "console",
+            lambda message: (
+                problems.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        return problems
+
+    return watch

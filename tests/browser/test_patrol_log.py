@@ -54,23 +54,15 @@ def tonight(group_x, leader_x, member_x, unit_a1, ward_a):
     return shift
 
 
-def test_the_leader_logs_a_patrol_on_a_phone(phone_page, tonight, leader_x, member_x):
+def test_the_leader_logs_a_patrol_on_a_phone(
+    phone_page, tonight, leader_x, member_x, sign_in, watch_problems
+):
     page = phone_page
-    problems = []
-    page.on(
-        "console",
-        lambda message: (
-            problems.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    page.on("pageerror", lambda error: problems.append(str(error)))
+    problems = watch_problems(page)
     theft = Category.objects.get(name="Trộm cắp tài sản")
     member = Member.objects.get(user=member_x)
 
-    page.goto(f"/accounts/login/?next=/patrols/shifts/{tonight.pk}/")
-    page.fill("#id_username", "leader_x")
-    page.fill("#id_password", "pw")
-    page.press("#id_password", "Enter")
+    sign_in(page, "leader_x", next_url=f"/patrols/shifts/{tonight.pk}/")
     page.click(f"form[action='/patrols/shifts/{tonight.pk}/start/'] button")
     page.wait_for_url("**/patrols/logs/*/")
     log = PatrolLog.objects.get()

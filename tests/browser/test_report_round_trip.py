@@ -34,14 +34,6 @@ def generous_rate_limits(settings):
     }
 
 
-def _sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw")
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/groups/**")
-
-
 def test_resident_and_leader_go_round_a_report_on_a_phone(
     browser,
     live_server,
@@ -52,6 +44,7 @@ def test_resident_and_leader_go_round_a_report_on_a_phone(
     leader_x,
     photo_file,
     generous_rate_limits,
+    sign_in,
 ):
     resident = browser.new_context(
         viewport={"width": 360, "height": 740}, base_url=live_server.url, locale="vi-VN"
@@ -86,8 +79,7 @@ def test_resident_and_leader_go_round_a_report_on_a_phone(
     )
     handler = leader.new_page()
     handler.set_default_timeout(15_000)
-    _sign_in(handler, "leader_x")
-    handler.goto("/reports/")
+    sign_in(handler, "leader_x", next_url="/reports/")
     handler.click(f"a[href='/reports/{report.pk}/']")
     handler.wait_for_url(f"**/reports/{report.pk}/")
     assert "Nguyễn Thị Hoa" not in handler.content()

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone, translation
 
+from groups.models import Area
 from reports.intake import submit_report
 from reports.models import Channel, Report, Status
 from reports.templatetags.report_deadlines import time_left
@@ -337,7 +338,7 @@ def test_signed_in_people_find_the_reports_in_the_navigation(client, leader_x):
 
 
 def _csv_rows(response) -> list[list[str]]:
-    text = response.content.decode("utf-8-sig")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 
@@ -368,6 +369,17 @@ def test_the_export_has_the_visible_filtered_reports_and_no_contact_columns(
     assert rows[0][3] == "High"
     assert rows[0][4] == "Tổ dân phố 1, Phường Hạ Long"
     assert rows[0][7] == "Web form"
+
+
+def test_a_place_that_looks_like_a_formula_stays_text_in_the_export(
+    client, leader_x, report_x, unit_a1
+):
+    Area.objects.filter(pk=unit_a1.pk).update(name='=HYPERLINK("http://example.com")')
+    client.force_login(leader_x)
+
+    _header, row = _csv_rows(client.get("/reports/export.csv"))
+
+    assert row[4] == '\'=HYPERLINK("http://example.com"), Phường Hạ Long'
 
 
 def test_the_export_needs_a_sign_in(client, report_x):

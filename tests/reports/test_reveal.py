@@ -39,7 +39,7 @@ def _everything_a_user_is_shown(client, user, report) -> dict[str, str]:
     return {
         "inbox": client.get("/reports/").content.decode(),
         "detail": client.get(f"/reports/{report.pk}/").content.decode(),
-        "export": client.get("/reports/export.csv").content.decode("utf-8-sig"),
+        "export": b"".join(client.get("/reports/export.csv").streaming_content).decode("utf-8-sig"),
         "api list": client.get("/api/reports/").content.decode(),
         "api detail": client.get(f"/api/reports/{report.pk}/").content.decode(),
     }
