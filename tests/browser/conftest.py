@@ -71,10 +71,10 @@ def sign_in():
     """Signs a user (password "pw", as tests/conftest.py makes them) in through the
     login form and waits to land on ``next_url``."""
 
-    def sign_in(page, username: str, *, next_url: str = "/dashboard/", password="pw") -> None:
+    def sign_in(page, username: str, *, next_url: str = "/dashboard/", password=None) -> None:
         page.goto(f"/accounts/login/?next={next_url}")
         page.fill("#id_username", username)
-        page.fill("#id_password", password)
+        page.fill("#id_password", password or "pw")
         page.press("#id_password", "Enter")
         page.wait_for_url(f"**{next_url}")
 
