@@ -87,8 +87,11 @@ def _requests(user) -> list[tuple[str, str]]:
     paths = [
         ("page", reverse("dashboard:page")),
         ("now", reverse("dashboard:now")),
+        ("headlines", reverse("dashboard:headlines")),
         ("map points", reverse("dashboard:map_points")),
     ]
+    if user.is_province_admin:
+        paths.append(("comparison", reverse("dashboard:comparison")))
     paths += [(f"trend {key}", reverse("dashboard:trend", args=[key])) for key in TRENDS]
     return paths
 
@@ -124,8 +127,10 @@ def run(context: Context) -> list[Result]:
 
             for label, path in _requests(user):
 
-                def get(path=path, connection=connection, cookie=cookie):
-                    connection.request("GET", path, headers={"Cookie": cookie})
+                def get(path=path, label=label, connection=connection, cookie=cookie):
+                    # As htmx asks for the panels it loads after the page.
+                    headers = {"Cookie": cookie, "HX-Request": "true"} if label != "page" else {}
+                    connection.request("GET", path, headers={"Cookie": cookie, **headers})
                     response = connection.getresponse()
                     body = response.read()
                     if response.status != 200:

@@ -10,7 +10,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -75,9 +75,18 @@ class DashboardFilter(django_filters.FilterSet):
         wards = dashboard_wards(user)
         self.filters["ward"].queryset = wards
         units = Area.objects.filter(depth=3)
-        if user.is_ward_police and not user.is_province_admin:
+        if user.is_province_admin:
+            # The province's 2,000-odd units would make a select no phone can use:
+            # an administrator chooses a commune/ward first, then one of its units.
+            ward = (data or {}).get("ward")
+            if str(ward).isdigit():
+                ward_path = Area.objects.filter(pk=ward, depth=2).values("path")[:1]
+                units = units.filter(path__startswith=Subquery(ward_path))
+            else:
+                units = units.none()
+        elif user.is_ward_police:
             units = units.filter(path__startswith=user.police_ward.path)
-        elif not user.is_province_admin:
+        else:
             units = units.none()
         self.filters["unit"].queryset = units
 

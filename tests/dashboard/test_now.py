@@ -78,10 +78,12 @@ def test_counts_for_the_province_cover_every_ward(scene, province_admin):
 
 
 def test_counts_follow_the_chosen_ward_unit_and_category(
-    scene, province_admin, ward_b, unit_a1, fight, theft
+    scene, province_admin, ward_a, ward_b, unit_a1, fight, theft
 ):
     assert _panel(province_admin, ward=ward_b.pk).counts == Counts(1, 1, 1, 1)
-    assert _panel(province_admin, unit=unit_a1.pk).counts == Counts(1, 1, 1, 0)
+    assert _panel(province_admin, ward=ward_a.pk, unit=unit_a1.pk).counts == Counts(1, 1, 1, 0)
+    # An administrator picks a commune/ward first; a unit alone is not obeyed.
+    assert _panel(province_admin, unit=unit_a1.pk).counts == _panel(province_admin).counts
     assert _panel(province_admin, category=fight.pk).counts == Counts(1, 1, 1, 0)
     assert _panel(province_admin, category=theft.pk).counts == Counts(2, 4, 2, 2)
 
@@ -143,7 +145,7 @@ def test_most_urgent_puts_the_overdue_first_then_by_deadline(scene, police_a, wa
 
 
 def test_patrols_under_way_are_started_unfinished_logs_in_scope(
-    scene, police_a, province_admin, group_x, group_y, ward_b, unit_a1
+    scene, police_a, province_admin, group_x, group_y, ward_a, ward_b, unit_a1
 ):
     out_a = patrol(group_x)
     patrol(group_x, started_hours_ago=5, finished=True)
@@ -151,7 +153,7 @@ def test_patrols_under_way_are_started_unfinished_logs_in_scope(
     assert _panel(police_a).patrols == [out_a]
     assert _panel(province_admin).patrols == [out_a, out_b]
     assert _panel(province_admin, ward=ward_b.pk).patrols == [out_b]
-    assert _panel(province_admin, unit=unit_a1.pk).patrols == [out_a]
+    assert _panel(province_admin, ward=ward_a.pk, unit=unit_a1.pk).patrols == [out_a]
 
 
 # The partial over HTTP

@@ -314,3 +314,15 @@ def test_the_page_takes_as_many_queries_on_small_and_larger_data(
     grow(reports=30, escalations=10, patrols=5)
     assert _queries(client, PAGE_URL) == small
     assert _queries(client, PAGE_URL, ward=ward_c.pk, category=theft.pk) == small_filtered
+
+
+def test_an_administrator_chooses_a_ward_before_its_units(
+    client, province_admin, ward_a, unit_a1, unit_b1
+):
+    client.force_login(province_admin)
+
+    province = client.get(PAGE_URL).context["filter"].form.fields["unit"].queryset
+    ward = client.get(PAGE_URL, {"ward": ward_a.pk}).context["filter"].form.fields["unit"].queryset
+
+    assert list(province) == []
+    assert list(ward) == [unit_a1]
