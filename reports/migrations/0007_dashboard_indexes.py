@@ -5,20 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('groups', '0003_police_contact_channels'),
-        ('reports', '0006_seed_escalation_rules'),
+        ("groups", "0003_police_contact_channels"),
+        ("reports", "0006_seed_escalation_rules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(condition=models.Q(('status__in', ('new', 'acknowledged', 'in_progress'))), fields=['ward', 'due_at'], name='report_open_by_deadline_idx'),
+            model_name="report",
+            index=models.Index(
+                condition=models.Q(("status__in", ("new", "acknowledged", "in_progress"))),
+                fields=["ward", "due_at"],
+                name="report_open_by_deadline_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['created_at'], include=('ward', 'unit', 'category', 'channel', 'status', 'acknowledged_at', 'closed_at'), name='report_received_covering_idx'),
+            model_name="report",
+            index=models.Index(
+                fields=["created_at"],
+                include=(
+                    "ward",
+                    "unit",
+                    "category",
+                    "channel",
+                    "status",
+                    "acknowledged_at",
+                    "closed_at",
+                ),
+                name="report_received_covering_idx",
+            ),
         ),
     ]
