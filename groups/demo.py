@@ -98,6 +98,17 @@ DEMO_WARDS = {
         (AreaKind.VILLAGE, "Thôn Bình Minh"),
     ],
 }
+# Rough centre (latitude, longitude) of each demo commune/ward: the demo's residential
+# units, and so its reports and hotspots on the map, lie around it.
+WARD_CENTRES = {
+    "06688": (20.9530, 107.0800),
+    "06673": (20.9560, 107.0450),
+    "06793": (21.0120, 107.2870),
+    "06712": (21.5290, 107.9650),
+    "06811": (21.0350, 106.7750),
+    "06946": (21.4950, 107.6450),
+    "06994": (21.0600, 107.4250),
+}
 # The police login serves the ward of the leader's group: both see that group.
 POLICE_WARD = "06688"
 LEADER_GROUP = "Tổ tự quản ANTT Khu phố Bạch Đằng 1"
@@ -235,7 +246,7 @@ SPECIAL_GROUPS = [
 ]
 
 
-def _group_specs() -> list[GroupSpec]:
+def group_specs() -> list[GroupSpec]:
     """A neighbourhood group and a mediation group in every unit, then the special ones."""
     specs = []
     for number, (ward, unit) in enumerate(
@@ -315,7 +326,7 @@ def seed_demo(*, password: str) -> DemoSummary:
         for kind, name in unit_list
     }
     officers = _police_contacts(province, wards)
-    specs = _group_specs()
+    specs = group_specs()
     groups = _groups(specs, wards=wards, units=units, kinds=kinds)
     rosters = _people(specs, groups=groups, wards=wards)
     _emergency_contacts(groups, wards=wards, officers=officers)

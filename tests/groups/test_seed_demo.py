@@ -1,11 +1,14 @@
 """`manage.py seed_demo` and the model kinds that migration 0002 creates."""
 
+import datetime
 import importlib
 from io import StringIO
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from groups.models import (
     Area,
@@ -19,6 +22,13 @@ from groups.models import (
     Training,
     User,
 )
+from mediation.models import MediationCase
+from mediation.stats import Period, statistics
+from patrols.models import Hotspot, PatrolLog, PatrolShift
+from reports.dashboard.filters import DashboardFilter
+from reports.dashboard.now import counts, now_reports, patrols_under_way
+from reports.dashboard.trends import headline_figures
+from reports.models import Escalation, Report, ReportAssignment, ReportEvent, Status
 
 DEMO_USERNAMES = ["admin", "police", "leader", "member"]
 SEEDED_MODELS = [
@@ -35,6 +45,19 @@ SEEDED_MODELS = [
     PoliceContact,
     GroupDocument,
 ]
+ACTIVITY_MODELS = [
+    Report,
+    ReportAssignment,
+    ReportEvent,
+    Escalation,
+    PatrolShift,
+    PatrolLog,
+    Hotspot,
+    MediationCase,
+]
+# The activity is drawn at random from a fixed seed; at a fixed moment it is the same
+# every run, so the figures below cannot change from one day to the next.
+NOW = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
@@ -48,8 +71,21 @@ def seed_demo(*args: str) -> str:
     return out.getvalue()
 
 
-def row_counts() -> dict[str, int]:
-    return {model._meta.label: model.objects.count() for model in SEEDED_MODELS}
+def row_counts(models=SEEDED_MODELS) -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in models}
+
+
+@pytest.fixture
+def demo(seeded, debug):
+    """The demo seeded at NOW, with the clock running on from there."""
+    with time_machine.travel(NOW):
+        seed_demo()
+        yield
+
+
+def dashboard(username: str) -> DashboardFilter:
+    user = User.objects.get(username=username)
+    return DashboardFilter(None, queryset=Report.objects.visible_to(user), user=user)
 
 
 def test_seed_demo_refuses_to_run_with_debug_off(db, settings):
@@ -183,3 +219,89 @@ def test_the_model_kinds_migration_runs_again_harmlessly_and_reverses_only_unuse
 
     migration.remove_unused_model_kinds(apps, schema_editor=None)
     assert list(ModelType.objects.all()) == [in_use]
+
+
+def test_the_demo_holds_two_years_of_varied_reports_in_its_wards(demo):
+    reports = Report.objects.all()
+
+    assert 1100 <= reports.count() <= 1300
+    assert reports.values("ward").distinct().count() == 7
+    assert reports.filter(unit__isnull=True).count() == 0
+    oldest = reports.order_by("created_at").first().created_at
+    assert NOW - datetime.timedelta(days=2 * 366) <= oldest <= NOW - datetime.timedelta(days=600)
+    assert reports.values("category").distinct().count() >= 9
+    assert reports.values("channel").distinct().count() == 7
+    statuses = set(reports.values_list("status", flat=True))
+    assert {Status.NEW, Status.RESOLVED, Status.REJECTED} <= statuses
+    assert {Status.ACKNOWLEDGED, Status.IN_PROGRESS} & statuses  # in hand
+    tips = reports.filter(is_anonymous=True)
+    assert tips.count() >= 50
+    assert not tips.filter(passphrase_hash="").exists()
+    located = reports.filter(latitude__isnull=False)
+    assert 0.2 <= located.count() / reports.count() <= 0.45
+    # On the map, within a few kilometres of Hạ Long's centre for the police login's ward.
+    for latitude, longitude in located.filter(ward__code="06688").values_list(
+        "latitude", "longitude"
+    ):
+        assert abs(float(latitude) - 20.953) < 0.03 and abs(float(longitude) - 107.08) < 0.03
+    assert ReportAssignment.objects.filter(report__police_only=False).count() >= reports.count()
+    leader = User.objects.get(username="leader")
+    assert Report.objects.visible_to(leader).open().exists()  # the leader's inbox
+
+
+def test_the_police_dashboard_shows_escalated_reports_nobody_acknowledged(demo):
+    filterset = dashboard("police")
+
+    figures = counts(now_reports(filterset), timezone.now())
+
+    assert figures.escalated >= 3
+    assert figures.overdue >= figures.escalated
+    police = User.objects.get(username="police")
+    escalated = Escalation.objects.filter(report__ward=police.police_ward, level=1)
+    assert escalated.filter(acknowledged_at__isnull=True).count() == figures.escalated
+    assert not escalated.filter(notices=None).exists()  # the officers were told
+
+
+def test_incidents_fall_year_on_year_where_groups_work(demo):
+    for username in ("police", "admin"):
+        headlines = headline_figures(dashboard(username))
+
+        assert headlines.covered["previous"] >= 50, username
+        assert headlines.covered_change < -5, username
+
+
+def test_about_three_in_four_mediated_cases_succeed_over_two_years(demo):
+    cases = MediationCase.objects.all()
+    period = Period(NOW.date() - datetime.timedelta(days=2 * 365), NOW.date())
+
+    figures = statistics(cases=cases, period=period).total
+
+    assert cases.count() >= 100
+    assert cases.values("group").distinct().count() >= 15
+    assert 0.70 <= figures.rate <= 0.85
+    assert figures.in_progress >= 1  # recent ones are still being mediated
+
+
+def test_patrols_of_the_last_months_and_one_under_way(demo):
+    logs = PatrolLog.objects.all()
+    assert logs.count() >= 100
+    assert logs.order_by("started_at").first().started_at >= NOW - datetime.timedelta(days=200)
+    assert Hotspot.objects.filter(latitude__isnull=False).count() >= 7
+    assert not Hotspot.objects.exclude(notes="").exists()
+
+    leader = User.objects.get(username="leader")
+    group = SelfManagementGroup.objects.editable_by(leader).get()
+    under_way = patrols_under_way(User.objects.get(username="police"), dashboard("police"), NOW)
+    assert [log.shift.group for log in under_way] == [group]
+    assert under_way[0].checkins.exists()
+    assert PatrolShift.objects.filter(group=group, starts_at__gt=NOW).exists()  # what comes next
+
+
+def test_a_second_run_adds_no_activity(demo):
+    before = row_counts(ACTIVITY_MODELS)
+
+    with time_machine.travel(NOW + datetime.timedelta(minutes=5)):
+        output = seed_demo()
+
+    assert row_counts(ACTIVITY_MODELS) == before
+    assert "Demo activity added: 0 reports (0 escalated just now), 0 patrol logs" in output

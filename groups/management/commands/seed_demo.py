@@ -3,12 +3,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from groups.demo import seed_demo
+from groups.demo_activity import seed_demo_activity
+from reports import escalation
 
 
 class Command(BaseCommand):
     help = _(
-        "Create or restore demo data for Quảng Ninh and the demo logins admin, police, "
-        "leader and member. Safe to run again; resets the demo passwords."
+        "Create or restore demo data for Quảng Ninh, two years of activity (reports, "
+        "patrols, mediation cases) and the demo logins admin, police, leader and member. "
+        "Safe to run again: adds no activity twice; resets the demo passwords."
     )
 
     def add_arguments(self, parser):
@@ -35,6 +38,21 @@ class Command(BaseCommand):
                 "communes/wards of Quảng Ninh."
             )
             % {"groups": summary.groups, "members": summary.members, "wards": summary.wards}
+        )
+        activity = seed_demo_activity()
+        # After the commit: the overdue reports are escalated now, not at beat's first tick.
+        escalated = escalation.sweep().escalated
+        self.stdout.write(
+            _(
+                "Demo activity added: %(reports)d reports (%(escalated)d escalated just now), "
+                "%(logs)d patrol logs, %(cases)d mediation cases."
+            )
+            % {
+                "reports": activity.reports,
+                "escalated": escalated,
+                "logs": activity.patrol_logs,
+                "cases": activity.mediation_cases,
+            }
         )
         self.stdout.write(_("Demo logins (username / password / what they can do):"))
         width = max(len(login.username) for login in summary.logins)
