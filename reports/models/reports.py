@@ -322,7 +322,12 @@ class Report(models.Model):
             # by ward and deadline (counts, most urgent first).
             models.Index(
                 fields=["ward", "due_at"],
-                condition=Q(status__in=OPEN_STATUSES),
+                # Spelt out rather than status__in: PostgreSQL writes an IN list back
+                # differently from how it was given, and the bulk load that drops and
+                # re-creates indexes (groups/synthetic.py) must give back the same one.
+                condition=Q(status=Status.NEW)
+                | Q(status=Status.ACKNOWLEDGED)
+                | Q(status=Status.IN_PROGRESS),
                 name="report_open_by_deadline_idx",
             ),
             # The dashboard's trends over a period, province-wide: an index-only scan
