@@ -130,7 +130,7 @@ def summary(request, year, month, fmt):
         raise Http404
     ward = _summary_ward(request)
     tables = monthly_summary(user=request.user, ward=ward, year=year, month=month)
-    place = ward.name if ward else _("the whole province")
+    place = ward.name if ward else _("The whole province")
     first = datetime.date(year, month, 1)
     filename = f"summary-{first:%Y-%m}.{fmt}"
     if fmt == "xlsx":

@@ -47,7 +47,9 @@ TITLES = {
     "mediation_resolution": _("Grassroots mediation per commune/ward"),
     "patrol_coverage": _("Patrol coverage per commune/ward"),
     "handling_times": _("Median time to acknowledge and to resolve a report, per month"),
-    "handling_times_by_ward": _("Median time to acknowledge and to resolve a report, per ward"),
+    "handling_times_by_ward": _(
+        "Median time to acknowledge and to resolve a report, per commune/ward"
+    ),
 }
 
 PREVIOUS = _("Same period a year earlier")

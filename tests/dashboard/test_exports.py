@@ -432,7 +432,7 @@ def test_administrators_summarise_a_ward_or_the_province(
     ward_sheets = read_xlsx(_get(client, province_admin, summary_url("xlsx"), ward=ward_b.pk))
     assert ward_sheets["Reports by category"][-1][:2] == ("Total", 1)
     province_sheets = read_xlsx(_get(client, province_admin, summary_url("xlsx")))
-    assert province_sheets["Reports by category"][0][0].endswith("the whole province, 03/2026")
+    assert province_sheets["Reports by category"][0][0].endswith("The whole province, 03/2026")
     assert province_sheets["Reports by category"][-1][:2] == ("Total", 5)
     escalations = province_sheets["Escalations to the police"]
     assert escalations[-1] == ("Total", 4, 2, 20.0)
