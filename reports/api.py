@@ -1,16 +1,19 @@
-"""Read-only access to the reports a user may see, and acknowledging one.
+"""Read-only access to the reports and escalations a user may see, and acknowledging them.
 
-The serializer has no contact field and no way to reach the vault: the API is
+The serializers have no contact field and no way to reach the vault: the API is
 open to group leaders, who must never learn who reported.
 """
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from reports import escalation
 from reports.filters import ReportFilter
-from reports.models import Report, Status
+from reports.models import Escalation, Report, Status
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -75,3 +78,47 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         return Response(self.get_serializer(report).data)
+
+
+class EscalationSerializer(serializers.ModelSerializer):
+    report = serializers.PrimaryKeyRelatedField(read_only=True)
+    # A name for the officer who took it, never anything of the reporter's.
+    acknowledged_by = serializers.StringRelatedField(read_only=True)
+
+    class Meta:
+        model = Escalation
+        fields = ["id", "report", "level", "created_at", "acknowledged_at", "acknowledged_by"]
+        read_only_fields = fields
+
+
+class EscalationFilter(django_filters.FilterSet):
+    awaiting = django_filters.BooleanFilter(
+        label=_("Awaiting acknowledgement"), field_name="acknowledged_at", lookup_expr="isnull"
+    )
+    # A number, not a choice among all reports: "no such report" would tell
+    # which reports exist beyond those the user may see.
+    report = django_filters.NumberFilter(label=_("Report"), field_name="report_id")
+
+    class Meta:
+        model = Escalation
+        fields = ["awaiting", "report", "level"]
+
+
+class EscalationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = EscalationSerializer
+    filterset_class = EscalationFilter
+
+    def get_queryset(self):
+        return (
+            Escalation.objects.visible_to(self.request.user)
+            .select_related("acknowledged_by")
+            .order_by("-created_at", "-pk")
+        )
+
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        found = self.get_object()
+        # PermissionDenied (a leader who sees the report) becomes DRF's 403 JSON answer.
+        taken = escalation.acknowledge(escalation=found, by=request.user)
+        found.refresh_from_db(fields=["acknowledged_at", "acknowledged_by"])
+        return Response({**self.get_serializer(found).data, "acknowledged": taken})

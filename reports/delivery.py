@@ -15,6 +15,7 @@ receiver or provider that honours it drops the repeat.
 import datetime
 import random
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -47,7 +48,6 @@ def deliver(*, notice_id: int, now: datetime.datetime | None = None) -> str:
         "escalation__report__category",
         "escalation__report__ward",
         "escalation__report__unit",
-        "contact",
         "endpoint",
     ).get(pk=notice_id)
     try:
@@ -61,31 +61,36 @@ def deliver(*, notice_id: int, now: datetime.datetime | None = None) -> str:
         # or the notice would stay "sending" and be retried forever.
         _failed(notice=notice, error=error, now=now, final=notice.attempts >= MAX_ATTEMPTS)
         raise
-    Notice.objects.filter(pk=notice.pk, status=Notice.Status.SENDING).update(
-        status=Notice.Status.SENT,
-        sent_at=timezone.now(),
-        provider_reference=reference[:200],
-        last_error="",
-    )
-    DeliveryAttempt.objects.create(
-        notice=notice, attempted_at=now, succeeded=True, response=reference
-    )
+    # One commit for the outcome and its record: half the waits on the log's flush.
+    with transaction.atomic():
+        Notice.objects.filter(pk=notice.pk, status=Notice.Status.SENDING).update(
+            status=Notice.Status.SENT,
+            sent_at=timezone.now(),
+            provider_reference=reference[:200],
+            last_error="",
+        )
+        DeliveryAttempt.objects.create(
+            notice=notice, attempted_at=now, succeeded=True, response=reference
+        )
     return "sent"
 
 
 def _failed(*, notice: Notice, error: Exception, now, final: bool) -> str:
     message = str(error)[:2000]
-    if final:
-        Notice.objects.filter(pk=notice.pk).update(status=Notice.Status.FAILED, last_error=message)
-    else:
-        Notice.objects.filter(pk=notice.pk).update(
-            status=Notice.Status.PENDING,
-            last_error=message,
-            next_attempt_at=now + backoff(notice.attempts),
+    with transaction.atomic():
+        if final:
+            Notice.objects.filter(pk=notice.pk).update(
+                status=Notice.Status.FAILED, last_error=message
+            )
+        else:
+            Notice.objects.filter(pk=notice.pk).update(
+                status=Notice.Status.PENDING,
+                last_error=message,
+                next_attempt_at=now + backoff(notice.attempts),
+            )
+        DeliveryAttempt.objects.create(
+            notice=notice, attempted_at=now, succeeded=False, response=message
         )
-    DeliveryAttempt.objects.create(
-        notice=notice, attempted_at=now, succeeded=False, response=message
-    )
     return "failed" if final else "retry"
 
 

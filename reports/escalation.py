@@ -15,8 +15,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,27 +46,35 @@ class SweepResult:
 
 
 def sweep(*, now: datetime.datetime | None = None, batch_size: int = SWEEP_BATCH) -> SweepResult:
-    """Escalate every due report, then hand every due notice to the workers.
+    """Escalate every due report and hand every due notice to the workers.
 
     Safe to run concurrently with itself: each batch locks its reports with
     SKIP LOCKED, so two sweeps never take the same report, and the unique
     constraints catch anything that slips through.
     """
     now = now or timezone.now()
-    escalated = 0
-    while True:
-        with transaction.atomic():
-            due = list(
-                Report.objects.filter(escalate_at__lte=now)
-                .order_by("escalate_at")
-                .select_for_update(skip_locked=True, of=("self",))
-                .select_related("category", "ward")[:batch_size]
-            )
-            for report in due:
-                escalated += escalate(report=report, now=now)
-        if len(due) < batch_size:
-            break
-    return SweepResult(escalated=escalated, notices_enqueued=enqueue_due_notices(now=now))
+    escalated = enqueued = 0
+    due_reports = Report.objects.filter(escalate_at__lte=now)
+    # Nothing due is the common case: one read, without opening a transaction.
+    if due_reports.exists():
+        while True:
+            with transaction.atomic():
+                # No join here: ordered by escalate_at alone, the partial index
+                # gives the first rows of the batch without sorting every due one.
+                due = list(
+                    due_reports.order_by("escalate_at").select_for_update(skip_locked=True)[
+                        :batch_size
+                    ]
+                )
+                if due:
+                    escalated += _escalate_batch(reports=due, now=now)
+            if len(due) < batch_size:
+                break
+            # Each batch's notices go out at once: the workers deliver the
+            # first reports' while the sweep escalates the next.
+            enqueued += enqueue_due_notices(now=now)
+    enqueued += enqueue_due_notices(now=now)
+    return SweepResult(escalated=escalated, notices_enqueued=enqueued)
 
 
 def escalate(*, report: Report, now: datetime.datetime) -> int:
@@ -74,104 +82,195 @@ def escalate(*, report: Report, now: datetime.datetime) -> int:
 
     Must run inside the transaction that locked the report.
     """
-    level_number = report.escalation_level + 1
-    levels = {level.number: level for level in _levels_for(report)}
-    level = levels.get(level_number)
-    if level is None:
+    return _escalate_batch(reports=[report], now=now)
+
+
+def _escalate_batch(*, reports: list[Report], now: datetime.datetime) -> int:
+    """Take each locked, due report to its next level; returns how many escalated.
+
+    A batch costs the same few queries whatever its size: what its reports
+    share (levels, contact lists, webhook endpoints) is read once, and the
+    ledger rows are written with one statement per table.
+    """
+    levels = _levels_by_category({report.category_id for report in reports})
+    steps, exhausted = [], []
+    for report in reports:
+        level = levels.get(report.category_id, {}).get(report.escalation_level + 1)
+        if level is None:
+            exhausted.append(report.pk)
+        else:
+            steps.append((report, level))
+    if exhausted:
         # The chain is exhausted: nobody is left to reach.
-        Report.objects.filter(pk=report.pk).update(escalate_at=None)
+        Report.objects.filter(pk__in=exhausted).update(escalate_at=None)
+    escalation_ids = _create_escalations(steps=steps, now=now)
+    # A report whose level exists already (a concurrent sweep before our lock,
+    # or a retried transaction) is never escalated twice.
+    steps = [(report, level) for report, level in steps if report.pk in escalation_ids]
+    if not steps:
         return 0
-    try:
-        with transaction.atomic():
-            escalation = Escalation.objects.create(
-                report=report, level=level_number, created_at=now
-            )
-    except IntegrityError:
-        # Already escalated to this level (a concurrent sweep before our lock,
-        # or a retried transaction): never twice.
-        return 0
-    notices = _notices_for(escalation=escalation, report=report, level=level, now=now)
-    Notice.objects.bulk_create(notices)
-    following = levels.get(level_number + 1)
-    report.escalation_level = level_number
-    report.escalate_at = (
-        now + datetime.timedelta(minutes=level.window_minutes) if following else None
-    )
-    report.save(update_fields=["escalation_level", "escalate_at"])
-    ReportEvent.objects.create(
-        report=report,
-        kind=ReportEvent.Kind.ESCALATED,
-        note=_("Escalated to level %(level)s: %(count)s notices")
-        % {
-            "level": level_number,
-            "count": len(notices),
-        },
-        created_at=now,
-    )
-    return 1
-
-
-def _levels_for(report: Report):
-    rule = getattr(report.category, "escalation_rule", None)
-    if rule is None:
-        return EscalationLevel.objects.none()
-    return rule.levels.all()
-
-
-def _contacts_for(*, report: Report, level: EscalationLevel) -> list[PoliceContact]:
-    if level.reaches == EscalationLevel.Reach.PROVINCE_DUTY:
-        contacts = PoliceContact.objects.active().filter(area__path=_province_path(report))
-    else:
-        contacts = PoliceContact.objects.active().filter(area_id=report.ward_id)
-        if level.reaches == EscalationLevel.Reach.WARD_NEXT:
-            # Leave out who was reached, not how many: a contact who left the
-            # list in between must not make the next level skip someone.
-            contacts = contacts.exclude(
-                pk__in=Notice.objects.filter(
-                    escalation__report=report, contact__isnull=False
-                ).values("contact")
-            )
-    contacts = list(contacts.order_by("order", "pk"))
-    if level.contact_count:
-        contacts = contacts[: level.contact_count]
-    return contacts
-
-
-def _province_path(report: Report) -> str:
-    # A commune's path starts with its province's (materialized path).
-    return report.ward.path[: Area.steplen]
-
-
-def _notices_for(*, escalation, report, level, now) -> list[Notice]:
-    notices = []
-    usable = configured_channels()
-    for contact in _contacts_for(report=report, level=level):
-        for channel in level.channels:
-            address = contact.address_for(channel)
-            if address and channel in contact.channels and channel in usable:
-                notices.append(
-                    Notice(
-                        escalation=escalation,
-                        contact=contact,
-                        channel=channel,
-                        address=address,
-                        next_attempt_at=now,
-                    )
-                )
-    endpoints = WebhookEndpoint.objects.filter(active=True).filter(
-        Q(area_id=report.ward_id) | Q(area__path=_province_path(report))
-    )
-    notices.extend(
-        Notice(
-            escalation=escalation,
-            endpoint=endpoint,
-            channel=NoticeChannel.WEBHOOK,
-            address=endpoint.url,
-            next_attempt_at=now,
+    reach = _Reach.load(steps)
+    notices, events = [], []
+    for report, level in steps:
+        made = reach.notices_for(
+            escalation_id=escalation_ids[report.pk], report=report, level=level, now=now
         )
-        for endpoint in endpoints
-    )
-    return notices
+        notices.extend(made)
+        following = levels[report.category_id].get(level.number + 1)
+        report.escalation_level = level.number
+        report.escalate_at = (
+            now + datetime.timedelta(minutes=level.window_minutes) if following else None
+        )
+        events.append(
+            ReportEvent(
+                report=report,
+                kind=ReportEvent.Kind.ESCALATED,
+                note=_("Escalated to level %(level)s: %(count)s notices")
+                % {"level": level.number, "count": len(made)},
+                created_at=now,
+            )
+        )
+    Notice.objects.bulk_create(notices)
+    # One UPDATE per next state, not bulk_update's CASE per report: a batch's
+    # reports share a few levels and windows, and resolving a CASE of hundreds
+    # of branches cost more than the rest of the batch.
+    next_states: dict[tuple, list[int]] = {}
+    for report, _level in steps:
+        next_states.setdefault((report.escalation_level, report.escalate_at), []).append(report.pk)
+    for (level_number, escalate_at), report_ids in next_states.items():
+        Report.objects.filter(pk__in=report_ids).update(
+            escalation_level=level_number, escalate_at=escalate_at
+        )
+    ReportEvent.objects.bulk_create(events)
+    return len(steps)
+
+
+def _levels_by_category(category_ids) -> dict[int, dict[int, EscalationLevel]]:
+    levels: dict[int, dict[int, EscalationLevel]] = {}
+    for level in EscalationLevel.objects.filter(rule__category_id__in=category_ids).annotate(
+        category_id=F("rule__category_id")
+    ):
+        levels.setdefault(level.category_id, {})[level.number] = level
+    return levels
+
+
+def _create_escalations(*, steps, now: datetime.datetime) -> dict[int, int]:
+    """Insert each step's `Escalation`, skipping those that exist; report id → its id.
+
+    One INSERT … ON CONFLICT DO NOTHING for the batch: the unique constraint
+    (report, level) decides, without a savepoint per report.
+    """
+    if not steps:
+        return {}
+    meta = Escalation._meta
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608 (names from the model)
+            f"({quote(meta.get_field('report').column)}, {quote(meta.get_field('level').column)}, "
+            f"{quote(meta.get_field('created_at').column)}) "
+            "SELECT due.report_id, due.level, %s FROM unnest(%s::bigint[], %s::int[]) "
+            "AS due(report_id, level) ON CONFLICT DO NOTHING "
+            f"RETURNING {quote(meta.get_field('report').column)}, {quote(meta.pk.column)}",
+            [
+                now,
+                [report.pk for report, _level in steps],
+                [level.number for _report, level in steps],
+            ],
+        )
+        return dict(cursor.fetchall())
+
+
+@dataclass
+class _Reach:
+    """Who a batch's reports may reach, read once for the batch."""
+
+    province_of: dict[int, str]  # ward id → its province's path
+    ward_contacts: dict[int, list[PoliceContact]]  # ward id → its list, in order
+    province_contacts: dict[str, list[PoliceContact]]  # province path → duty contacts
+    endpoints: list[WebhookEndpoint]  # annotated with area_path
+    reached: dict[int, set[int]]  # report id → contacts already sent a notice
+
+    @classmethod
+    def load(cls, steps) -> "_Reach":
+        reaches = {level.reaches for _report, level in steps}
+        ward_ids = {report.ward_id for report, _level in steps}
+        # A commune's path starts with its province's (materialized path).
+        province_of = {
+            ward_id: path[: Area.steplen]
+            for ward_id, path in Area.objects.filter(pk__in=ward_ids).values_list("pk", "path")
+        }
+        provinces = set(province_of.values())
+        ward_contacts, province_contacts, reached = {}, {}, {}
+        contacts = PoliceContact.objects.active().order_by("order", "pk")
+        if reaches - {EscalationLevel.Reach.PROVINCE_DUTY}:
+            for contact in contacts.filter(area_id__in=ward_ids):
+                ward_contacts.setdefault(contact.area_id, []).append(contact)
+        if EscalationLevel.Reach.PROVINCE_DUTY in reaches:
+            for contact in contacts.filter(area__path__in=provinces).annotate(
+                area_path=F("area__path")
+            ):
+                province_contacts.setdefault(contact.area_path, []).append(contact)
+        next_in_ward = [
+            report.pk for report, level in steps if level.reaches == EscalationLevel.Reach.WARD_NEXT
+        ]
+        if next_in_ward:
+            for report_id, contact_id in (
+                Notice.objects.filter(escalation__report__in=next_in_ward, contact__isnull=False)
+                .values_list("escalation__report", "contact")
+                .distinct()
+            ):
+                reached.setdefault(report_id, set()).add(contact_id)
+        endpoints = list(
+            WebhookEndpoint.objects.filter(active=True)
+            .filter(Q(area_id__in=ward_ids) | Q(area__path__in=provinces))
+            .annotate(area_path=F("area__path"))
+        )
+        return cls(province_of, ward_contacts, province_contacts, endpoints, reached)
+
+    def contacts_for(self, *, report: Report, level: EscalationLevel) -> list[PoliceContact]:
+        if level.reaches == EscalationLevel.Reach.PROVINCE_DUTY:
+            contacts = self.province_contacts.get(self.province_of[report.ward_id], [])
+        else:
+            contacts = self.ward_contacts.get(report.ward_id, [])
+            if level.reaches == EscalationLevel.Reach.WARD_NEXT:
+                # Leave out who was reached, not how many: a contact who left the
+                # list in between must not make the next level skip someone.
+                reached = self.reached.get(report.pk, set())
+                contacts = [contact for contact in contacts if contact.pk not in reached]
+        if level.contact_count:
+            contacts = contacts[: level.contact_count]
+        return contacts
+
+    def notices_for(self, *, escalation_id: int, report: Report, level, now) -> list[Notice]:
+        notices = []
+        usable = configured_channels()
+        for contact in self.contacts_for(report=report, level=level):
+            for channel in level.channels:
+                address = contact.address_for(channel)
+                if address and channel in contact.channels and channel in usable:
+                    notices.append(
+                        Notice(
+                            escalation_id=escalation_id,
+                            contact=contact,
+                            channel=channel,
+                            address=address,
+                            next_attempt_at=now,
+                        )
+                    )
+        province = self.province_of[report.ward_id]
+        notices.extend(
+            Notice(
+                escalation_id=escalation_id,
+                endpoint=endpoint,
+                channel=NoticeChannel.WEBHOOK,
+                address=endpoint.url,
+                next_attempt_at=now,
+            )
+            for endpoint in self.endpoints
+            if endpoint.area_id == report.ward_id or endpoint.area_path == province
+        )
+        return notices
 
 
 def enqueue_due_notices(*, now: datetime.datetime) -> int:
@@ -181,8 +280,11 @@ def enqueue_due_notices(*, now: datetime.datetime) -> int:
     makes a notice due again. The conditional update is what lets only one
     sweep enqueue a given notice at a time.
     """
-    from reports.tasks import deliver_notice
-
+    due_notices = Notice.objects.filter(
+        status__in=[Notice.Status.PENDING, Notice.Status.SENDING], next_attempt_at__lte=now
+    )
+    if not due_notices.exists():
+        return 0
     enqueued = 0
     while True:
         # In batches, each committed (and its messages sent) before the next:
@@ -190,11 +292,7 @@ def enqueue_due_notices(*, now: datetime.datetime) -> int:
         # loop ends when every notice due now has gone.
         with transaction.atomic():
             due = list(
-                Notice.objects.filter(
-                    status__in=[Notice.Status.PENDING, Notice.Status.SENDING],
-                    next_attempt_at__lte=now,
-                )
-                .order_by("next_attempt_at")
+                due_notices.order_by("next_attempt_at")
                 .select_for_update(skip_locked=True)
                 .values_list("pk", flat=True)[:ENQUEUE_BATCH]
             )
@@ -205,13 +303,19 @@ def enqueue_due_notices(*, now: datetime.datetime) -> int:
                     enqueued_at=now,
                     next_attempt_at=now + REQUEUE_AFTER,
                 )
-                for notice_id in due:
-                    transaction.on_commit(
-                        lambda notice_id=notice_id: deliver_notice.delay(notice_id)
-                    )
+                transaction.on_commit(lambda due=due: _send_deliveries(due))
                 enqueued += len(due)
         if len(due) < ENQUEUE_BATCH:
             return enqueued
+
+
+def _send_deliveries(notice_ids: list[int]) -> None:
+    from reports.tasks import deliver_notice
+
+    # One broker connection for the batch, not one from the pool per message.
+    with deliver_notice.app.producer_or_acquire() as producer:
+        for notice_id in notice_ids:
+            deliver_notice.apply_async((notice_id,), producer=producer)
 
 
 def acknowledge(*, escalation: Escalation, by) -> bool:
