@@ -40,10 +40,13 @@ def sweep_escalations() -> dict:
 
 
 # Delivery retries live in the database (Notice.next_attempt_at, with backoff and
-# jitter), not in the broker: the sweep re-enqueues what is due.
-@shared_task(acks_late=True, time_limit=90, soft_time_limit=75)
-def deliver_notice(notice_id: int) -> str:
-    return delivery.deliver(notice_id=notice_id)
+# jitter), not in the broker: the sweep re-enqueues what is due. The hard limit
+# stays under delivery.LEASE (8 min), so no second worker takes a notice while
+# this one may still send it; a batch cut short leaves its unsent notices
+# "sending" until their lease runs out and the sweep hands them out again.
+@shared_task(acks_late=True, time_limit=7 * 60, soft_time_limit=6 * 60 + 45)
+def deliver_notices(notice_ids: list[int]) -> list[str]:
+    return delivery.deliver_batch(notice_ids=notice_ids)
 
 
 @shared_task(

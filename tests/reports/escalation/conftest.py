@@ -116,6 +116,10 @@ class Finished:
         with self._lock:
             return [(args, retval) for name, args, retval in self._runs if name == task.name]
 
+    def outcomes_of(self, task) -> list:
+        """What each item of a batch task came to, in the order its runs finished."""
+        return [outcome for _args, outcomes in self.of(task) for outcome in outcomes]
+
 
 @pytest.fixture
 def finished():

@@ -16,7 +16,7 @@ from django.utils import timezone
 from reports.escalation import sweep
 from reports.models import Category, Escalation, Notice, Report, ReportEvent, Status
 from reports.notice_content import acknowledge_link
-from reports.tasks import deliver_notice
+from reports.tasks import deliver_notices
 from tests.reports.escalation.servers import wait_until
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,9 @@ def _recipients_of(report: Report, level: int) -> list[str]:
 
 
 def _delivered(finished, mailbox, count: int) -> list[list[str]]:
-    wait_until(lambda: len(finished.of(deliver_notice)) >= count, what=f"{count} deliveries")
+    wait_until(
+        lambda: len(finished.outcomes_of(deliver_notices)) >= count, what=f"{count} deliveries"
+    )
     return sorted(envelope.rcpt_tos for envelope in mailbox.envelopes)
 
 

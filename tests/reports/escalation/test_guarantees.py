@@ -5,6 +5,7 @@ What counts is what the SMTP server accepted: one message per notice, and no
 Message-ID twice. Time is moved by passing `now=` to the sweep, never by sleeping.
 """
 
+import base64
 import datetime
 import json
 import uuid
@@ -15,9 +16,9 @@ from django.utils import timezone
 
 from groups.models import PoliceContact
 from reports.delivery import MAX_ATTEMPTS
-from reports.escalation import REQUEUE_AFTER, enqueue_due_notices, sweep
+from reports.escalation import DELIVERY_BATCH, REQUEUE_AFTER, enqueue_due_notices, sweep
 from reports.models import DeliveryAttempt, Escalation, Notice, Report
-from reports.tasks import deliver_notice, mail_failed_notices_summary
+from reports.tasks import deliver_notices, mail_failed_notices_summary
 from tests.reports.escalation.servers import run_together, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,15 +54,20 @@ def only_contact(ward_a, escalation_rules):
     )
 
 
+def _delivered(finished) -> list[str]:
+    """What each delivery did, in the order this process's worker finished them."""
+    return finished.outcomes_of(deliver_notices)
+
+
 def _outcomes(finished) -> Counter:
-    return Counter(outcome for _args, outcome in finished.of(deliver_notice))
+    return Counter(_delivered(finished))
 
 
 def _wait_for_deliveries(finished, count: int, *, timeout: float = 30) -> None:
-    """Wait for this process's worker to have run `count` delivery tasks."""
+    """Wait for this process's worker to have tried `count` deliveries."""
     wait_until(
-        lambda: len(finished.of(deliver_notice)) >= count,
-        what=lambda: f"{count} delivery tasks (so far {dict(_outcomes(finished))})",
+        lambda: len(_delivered(finished)) >= count,
+        what=lambda: f"{count} deliveries (so far {dict(_outcomes(finished))})",
         timeout=timeout,
     )
 
@@ -81,9 +87,14 @@ def _keys_accepted(mailbox) -> list[str]:
     return [message["Message-ID"][1:].split("@")[0] for message in mailbox.messages()]
 
 
-def _queued_deliveries(broker) -> int:
-    waiting = broker.client().lrange("celery", 0, -1)
-    return sum(json.loads(raw)["headers"]["task"] == deliver_notice.name for raw in waiting)
+def _queued_deliveries(broker) -> list[list[int]]:
+    """The notice ids of each delivery message waiting in the queue."""
+    waiting = [json.loads(raw) for raw in broker.client().lrange("celery", 0, -1)]
+    return [
+        json.loads(base64.b64decode(message["body"]))[0][0]
+        for message in waiting
+        if message["headers"]["task"] == deliver_notices.name
+    ]
 
 
 def test_two_workers_and_two_concurrent_sweeps_escalate_500_reports_once_and_send_each_once(
@@ -109,7 +120,7 @@ def test_two_workers_and_two_concurrent_sweeps_escalate_500_reports_once_and_sen
     assert sum(result.notices_enqueued for result in results) == 500
     # And once more each, as a broker redelivers a message whose acknowledgement it lost.
     for notice in notices:
-        deliver_notice.delay(notice.pk)
+        deliver_notices.delay([notice.pk])
     wait_until(
         lambda: mailbox.count() >= 500 and _broker_drained(broker),
         what=lambda: f"1000 delivery tasks to run (so far {mailbox.count()} messages)",
@@ -149,10 +160,10 @@ def test_notice_whose_worker_was_killed_mid_delivery_is_delivered_once_after_its
     assert sweep(now=notice.next_attempt_at + SECOND).notices_enqueued == 1
     _wait_for_deliveries(finished, 1)
     # The killed worker's own message, redelivered by the broker much later, finds it done.
-    deliver_notice.delay(notice.pk)
+    deliver_notices.delay([notice.pk])
     _wait_for_deliveries(finished, 2)
 
-    assert [outcome for _args, outcome in finished.of(deliver_notice)] == ["sent", "not-ours"]
+    assert _delivered(finished) == ["sent", "not-ours"]
     assert _keys_accepted(mailbox) == [notice.idempotency_key]
     # The attempt that died carried the same key: a receiver that had kept it can drop
     # the repeat (the window docs/escalation.md describes).
@@ -169,7 +180,8 @@ def test_every_notice_is_delivered_after_the_broker_restarts_with_messages_pendi
 ):
     _due_reports(count=5, category=theft, ward=ward_a)
     assert sweep().notices_enqueued == 10  # two contacts each; no worker yet
-    assert _queued_deliveries(broker) == 10
+    queued = [pk for ids in _queued_deliveries(broker) for pk in ids]
+    assert sorted(queued) == sorted(Notice.objects.values_list("pk", flat=True))
 
     broker.restart()  # Redis keeps nothing: the ten messages are gone
 
@@ -238,9 +250,7 @@ def test_notice_that_exhausts_its_retries_fails_and_is_in_the_daily_summary_to_a
         assert notice.attempts == attempt
         moment = max(moment, notice.next_attempt_at) + SECOND
 
-    assert [outcome for _args, outcome in finished.of(deliver_notice)] == ["retry"] * (
-        MAX_ATTEMPTS - 1
-    ) + ["failed"]
+    assert _delivered(finished) == ["retry"] * (MAX_ATTEMPTS - 1) + ["failed"]
     assert notice.status == Notice.Status.FAILED
     assert "ConnectionRefusedError" in notice.last_error
     assert notice.delivery_attempts.filter(succeeded=False).count() == MAX_ATTEMPTS
@@ -285,5 +295,11 @@ def test_one_sweep_hands_every_due_notice_to_the_workers_however_many(
 
     assert sweep(now=now).notices_enqueued == 1500
 
-    assert _queued_deliveries(broker) == 1500
+    queued = _queued_deliveries(broker)
+    # In messages of DELIVERY_BATCH notices, each notice in one of them.
+    assert len(queued) == 1500 // DELIVERY_BATCH
+    assert {len(ids) for ids in queued} == {DELIVERY_BATCH}
+    assert sorted(pk for ids in queued for pk in ids) == sorted(
+        notice.pk for notice in Notice.objects.all()
+    )
     assert not Notice.objects.filter(enqueued_at__isnull=True).exists()

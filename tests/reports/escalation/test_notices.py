@@ -35,7 +35,7 @@ from reports.models import (
     ZaloToken,
 )
 from reports.notice_content import ACK_SALT, acknowledge_link
-from reports.tasks import deliver_notice, sweep_escalations
+from reports.tasks import deliver_notices, sweep_escalations
 from tests.reports.escalation.servers import Answer, run_together, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -85,7 +85,7 @@ def _deliver_every_notice_of(report: Report) -> list[str]:
 
 def _sent_notices(finished, count: int) -> None:
     wait_until(
-        lambda: len(finished.of(deliver_notice)) >= count,
+        lambda: len(finished.outcomes_of(deliver_notices)) >= count,
         what=f"{count} deliveries",
     )
 
