@@ -28,8 +28,9 @@ def similar_open_reports(*, report: Report, user, limit: int = 5) -> list[Report
 
     Same category and commune/ward, received within RECENT of ``report``, and
     in the same residential unit or within NEARBY_METRES of its map point (a
-    report with neither matches the whole commune/ward). The category and time
-    filter run on report_category_recent_idx.
+    report with neither matches the whole commune/ward). An index serves it
+    whatever the data: the ward's open reports, the ward by status or the
+    category's recent reports, whichever PostgreSQL finds cheapest.
     """
     candidates = (
         Report.objects.visible_to(user)

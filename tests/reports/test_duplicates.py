@@ -134,7 +134,7 @@ def test_suggestions_are_the_newest_few(leader_x, theft_in_x):
     assert [suggestion.pk for suggestion in suggested] == [r.pk for r in reversed(older)][:3]
 
 
-def test_the_suggestion_query_can_use_the_category_index(province_admin, theft_in_x):
+def test_the_suggestion_query_is_served_by_an_index(province_admin, theft_in_x):
     report = theft_in_x()
     with CaptureQueriesContext(connection) as captured:
         similar_open_reports(report=report, user=province_admin)
@@ -146,7 +146,10 @@ def test_the_suggestion_query_can_use_the_category_index(province_admin, theft_i
         cursor.execute(f"EXPLAIN {query['sql']}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
-    assert "report_category_recent_idx" in plan
+    # Which one depends on the data (the ward's open reports, the category's recent
+    # ones, the ward by status): any of them, never a scan of every report.
+    assert "Index" in plan
+    assert "Seq Scan on reports_report" not in plan
 
 
 def test_the_detail_page_suggests_similar_reports_to_a_handler(client, leader_x, theft_in_x):
