@@ -176,3 +176,16 @@ def test_manage_py_names_the_missing_variable_instead_of_a_django_internal_error
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in _error_line(result)
     assert "Models aren't loaded yet" not in result.stderr
+
+
+def test_commands_that_read_only_the_code_run_on_a_bare_checkout():
+    bare = dict.fromkeys(("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL"))
+
+    checked = _run(["manage.py", "makemigrations", "--check", "--dry-run"], **bare)
+    refused = _run(["manage.py", "migrate", "--plan"], **bare)
+
+    assert checked.returncode == 0, checked.stderr
+    assert "No changes detected" in checked.stdout
+    # Anything that may touch data still needs the real configuration.
+    assert refused.returncode != 0
+    assert "must be set" in _error_line(refused)
