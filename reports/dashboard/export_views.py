@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from mediation.documents import render_pdf
 from reports.dashboard import comparison, exports, trends
 from reports.dashboard.access import dashboard_view
-from reports.dashboard.filters import dashboard_wards
+from reports.dashboard.filters import DATE_VALIDATORS, EARLIEST_DAY, LATEST_DAY, dashboard_wards
 from reports.dashboard.summary import monthly_summary
 from reports.dashboard.tables import Table
 from reports.dashboard.views import dashboard_filter, private, shows_comparison
@@ -87,6 +87,7 @@ class SummaryForm(forms.Form):
     month = forms.DateField(
         label=gettext_lazy("Month"),
         input_formats=["%Y-%m"],
+        validators=DATE_VALIDATORS,
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         help_text=gettext_lazy("Year and month, as 2026-03."),
     )
@@ -126,7 +127,7 @@ def summary_form(request):
 @private
 def summary(request, year, month, fmt):
     year, month = int(year), int(month)
-    if not 1 <= month <= 12:
+    if not (1 <= month <= 12 and EARLIEST_DAY.year <= year <= LATEST_DAY.year):
         raise Http404
     ward = _summary_ward(request)
     tables = monthly_summary(user=request.user, ward=ward, year=year, month=month)

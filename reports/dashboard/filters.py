@@ -10,6 +10,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,11 @@ from groups.models import Area, ModelType
 from reports.models import Category, Channel, Report, ReportAssignment
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+# The dates a period may name. Far beyond any report, and far enough from the
+# calendar's ends (year 1, year 9999) that a year earlier and a day later exist.
+EARLIEST_DAY = datetime.date(2000, 1, 1)
+LATEST_DAY = datetime.date(2099, 12, 31)
+DATE_VALIDATORS = [MinValueValidator(EARLIEST_DAY), MaxValueValidator(LATEST_DAY)]
 
 
 def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -42,8 +48,12 @@ def dashboard_wards(user):
 
 
 class DashboardFilter(django_filters.FilterSet):
-    start = django_filters.DateFilter(label=_("From"), method="filter_period", widget=DATE_INPUT)
-    end = django_filters.DateFilter(label=_("Until"), method="filter_period", widget=DATE_INPUT)
+    start = django_filters.DateFilter(
+        label=_("From"), method="filter_period", widget=DATE_INPUT, validators=DATE_VALIDATORS
+    )
+    end = django_filters.DateFilter(
+        label=_("Until"), method="filter_period", widget=DATE_INPUT, validators=DATE_VALIDATORS
+    )
     ward = django_filters.ModelChoiceFilter(
         label=_("Commune/ward"), queryset=Area.objects.none(), empty_label=_("All communes/wards")
     )

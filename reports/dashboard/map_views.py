@@ -2,12 +2,15 @@
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from reports.dashboard.access import may_use_dashboard
 from reports.dashboard.map import hotspot_points, report_points
-from reports.dashboard.views import dashboard_filter
+from reports.dashboard.views import dashboard_filter, private
 
 
+@require_GET
+@private
 def map_points(request):
     """The reports and hotspots of the dashboard's filters (same query string as the page)."""
     # A script reads this: it gets JSON, not the login page or an HTML 403.

@@ -588,9 +588,5 @@ def trend_table(key: str, filterset) -> Table:
     return TRENDS[key](filterset)
 
 
-def trend_tables(filterset) -> list[Table]:
-    return [build(filterset) for build in TRENDS.values()]
-
-
 # The charts of the page, in its order; the headlines are written out as text instead.
 CHARTS = [key for key in TRENDS if key != "headlines"]
