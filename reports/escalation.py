@@ -83,14 +83,6 @@ def sweep(*, now: datetime.datetime | None = None, batch_size: int = SWEEP_BATCH
     return SweepResult(escalated=escalated, notices_enqueued=enqueued)
 
 
-def escalate(*, report: Report, now: datetime.datetime) -> int:
-    """Take one locked, due report to its next level; returns 1 if it escalated.
-
-    Must run inside the transaction that locked the report.
-    """
-    return _escalate_batch(reports=[report], now=now)
-
-
 def _escalate_batch(*, reports: list[Report], now: datetime.datetime) -> int:
     """Take each locked, due report to its next level; returns how many escalated.
 
