@@ -129,8 +129,10 @@ def run(context: Context) -> list[Result]:
 
                 def get(path=path, label=label, connection=connection, cookie=cookie):
                     # As htmx asks for the panels it loads after the page.
-                    headers = {"Cookie": cookie, "HX-Request": "true"} if label != "page" else {}
-                    connection.request("GET", path, headers={"Cookie": cookie, **headers})
+                    headers = {"Cookie": cookie}
+                    if label != "page":
+                        headers["HX-Request"] = "true"
+                    connection.request("GET", path, headers=headers)
                     response = connection.getresponse()
                     body = response.read()
                     if response.status != 200:
