@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body too large, truncated or not in UTF-8 is refused before anything reads it.
+    "config.request_body.RequestBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -183,6 +185,16 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+# Our page for a failed CSRF check, rendered without reading the request.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
+# Request bodies: the whole body (uploads included) is refused with 413 above
+# MAX_REQUEST_BODY_BYTES (config/request_body.py; nginx's client_max_body_size
+# should match); the non-file part above Django's DATA_UPLOAD_MAX_MEMORY_SIZE.
+# The default admits the report form's 5 photos of 10 MB each.
+MAX_REQUEST_BODY_BYTES = env.integer("MAX_REQUEST_BODY_BYTES", default=60 * 1024 * 1024)
+if MAX_REQUEST_BODY_BYTES < 1024 * 1024:
+    raise ImproperlyConfigured("MAX_REQUEST_BODY_BYTES must be at least 1048576 (1 MB)")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, named here
 X_FRAME_OPTIONS = "DENY"
 # The dashboard map's background tiles (Leaflet URL template) and their credit line.
 MAP_TILE_URL = env.http_url(

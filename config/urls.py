@@ -24,3 +24,9 @@ urlpatterns = [
     path("dashboard/", include("reports.dashboard.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Our error pages (config/errors.py): rendered without reading the request.
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"
