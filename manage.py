@@ -29,6 +29,11 @@ def main():
         settings.INSTALLED_APPS  # noqa: B018
     except ImproperlyConfigured as error:
         sys.exit(f"tuquan is not configured: {error} (see .env.example; `make run` sets them)")
+    if len(sys.argv) > 1 and sys.argv[1] != "runserver":
+        # Migrations, imports and demo data are no web requests (config/timeouts.py).
+        from config.timeouts import use_worker_statement_timeout
+
+        use_worker_statement_timeout()
     execute_from_command_line(sys.argv)
 
 

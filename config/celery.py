@@ -2,12 +2,23 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("tuquan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def _worker_statement_timeout(**kwargs) -> None:
+    # A worker's tasks may run longer statements than a web request
+    # (config/timeouts.py); sent before the pool starts and opens connections.
+    from config.timeouts import use_worker_statement_timeout
+
+    use_worker_statement_timeout()
+
 
 # The whole beat schedule, in one place. Every entry expires within its interval,
 # so a backlog after an outage runs each job once, not once per missed beat.

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config import env
+from config import env, timeouts
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -94,18 +94,43 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.database("DATABASE_URL")}
+# Seconds to wait for PostgreSQL (config/timeouts.py): a connection, and a
+# statement of a web request or of a worker / management command; 0: no limit.
+DATABASE_CONNECT_TIMEOUT = env.integer("DATABASE_CONNECT_TIMEOUT", default=3)
+DATABASE_STATEMENT_TIMEOUT = env.integer("DATABASE_STATEMENT_TIMEOUT", default=15)
+WORKER_DATABASE_STATEMENT_TIMEOUT = env.integer("WORKER_DATABASE_STATEMENT_TIMEOUT", default=240)
+if min(DATABASE_STATEMENT_TIMEOUT, WORKER_DATABASE_STATEMENT_TIMEOUT) < 0:
+    raise ImproperlyConfigured("DATABASE_STATEMENT_TIMEOUT settings must be 0 or more")
+if DATABASE_CONNECT_TIMEOUT < 2:
+    # libpq reads anything below 2 as 2; 0 would mean wait forever.
+    raise ImproperlyConfigured("DATABASE_CONNECT_TIMEOUT must be 2 or more")
+DATABASES = {
+    "default": timeouts.with_timeouts(
+        env.database("DATABASE_URL"),
+        connect_seconds=DATABASE_CONNECT_TIMEOUT,
+        statement_seconds=DATABASE_STATEMENT_TIMEOUT,
+    )
+}
 DATABASES["default"]["CONN_MAX_AGE"] = env.integer("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.redis_url("REDIS_URL")
+# Seconds to wait for Redis: connecting, and any answer. The cache and the rate
+# limits of the public pages (reports/ratelimit.py) use these.
+REDIS_CONNECT_TIMEOUT = env.integer("REDIS_CONNECT_TIMEOUT", default=2)
+REDIS_SOCKET_TIMEOUT = env.integer("REDIS_SOCKET_TIMEOUT", default=2)
+if min(REDIS_CONNECT_TIMEOUT, REDIS_SOCKET_TIMEOUT) < 1:
+    raise ImproperlyConfigured("REDIS_CONNECT_TIMEOUT and REDIS_SOCKET_TIMEOUT must be 1 or more")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "tuquan",
-        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        "OPTIONS": {
+            "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+            "socket_timeout": REDIS_SOCKET_TIMEOUT,
+        },
     }
 }
 
@@ -244,7 +269,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_IGNORE_RESULT = True
 # Tasks are short; a time limit far below the visibility timeout keeps a
 # slow task from being handed to a second worker while it still runs.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Publishing waits for the broker at most REDIS_CONNECT_TIMEOUT to connect and
+# CELERY_BROKER_SOCKET_TIMEOUT for an answer. The latter must stay above the
+# 1 s BRPOP with which kombu's workers wait for tasks.
+CELERY_BROKER_SOCKET_TIMEOUT = env.integer("CELERY_BROKER_SOCKET_TIMEOUT", default=5)
+if CELERY_BROKER_SOCKET_TIMEOUT < 2:
+    raise ImproperlyConfigured("CELERY_BROKER_SOCKET_TIMEOUT must be 2 or more")
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": CELERY_BROKER_SOCKET_TIMEOUT,
+}
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -11,6 +11,8 @@ Who may see what:
 
 import datetime
 import importlib
+import socket
+import threading
 
 import pytest
 from django.conf import settings
@@ -208,3 +210,28 @@ def about_the_group(seeded):
 @pytest.fixture
 def food_safety(seeded):
     return Category.objects.get(name="An toàn thực phẩm, trật tự kinh doanh")
+
+
+@pytest.fixture
+def black_hole():
+    """A TCP server on loopback that accepts connections and never answers."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    thread.join()
+    for connection_ in held:
+        connection_.close()
+    listener.close()

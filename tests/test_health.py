@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.db import connection
 
@@ -35,3 +37,27 @@ def test_healthz_names_the_database_when_postgresql_cannot_be_reached(client):
     assert response.json() == {"database": "down", "redis": "ok", "status": "down"}
     # The connection works again for the rest of the run.
     assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_answers_503_within_seconds_when_database_and_redis_never_answer(
+    client, settings, black_hole
+):
+    reachable = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT=str(black_hole))
+    settings.REDIS_URL = f"redis://127.0.0.1:{black_hole}/0"
+    try:
+        started = time.monotonic()
+        response = client.get("/healthz")
+        elapsed = time.monotonic() - started
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(reachable)
+
+    assert response.status_code == 503
+    assert response.json() == {"database": "down", "redis": "down", "status": "down"}
+    # The bound is "about 3 seconds"; the assertion leaves room for a busy machine.
+    assert elapsed < 5, f"/healthz took {elapsed:.1f} s"
+    print(f"/healthz with a hung database and Redis: {elapsed:.2f} s")  # noqa: T201

@@ -72,6 +72,13 @@ def test_valid_environment_loads():
         ("CONN_MAX_AGE", "abc"),
         ("SECURE_HSTS_SECONDS", "one year"),
         ("SECURE_SSL_REDIRECT", "sometimes"),
+        ("DATABASE_CONNECT_TIMEOUT", "0"),
+        ("DATABASE_STATEMENT_TIMEOUT", "-1"),
+        ("WORKER_DATABASE_STATEMENT_TIMEOUT", "ten"),
+        ("REDIS_CONNECT_TIMEOUT", "0"),
+        ("REDIS_SOCKET_TIMEOUT", "0"),
+        ("CELERY_BROKER_SOCKET_TIMEOUT", "1"),
+        ("MAX_REQUEST_BODY_BYTES", "1000"),
     ],
 )
 def test_malformed_variable_stops_the_start_naming_it(name, value):

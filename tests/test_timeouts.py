@@ -1,0 +1,75 @@
+"""Timeouts: a database or Redis that never answers costs seconds, not a worker.
+
+``black_hole`` (tests/conftest.py) is a real TCP server that accepts and never
+answers; the clock is read because the time bound is the feature.
+"""
+
+import secrets
+import time
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_fails_within_the_connect_timeout_when_the_database_never_answers(
+    client, black_hole
+):
+    reachable = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT=str(black_hole))
+    client.raise_request_exception = False
+    client.cookies["sessionid"] = "s" * 32  # loading the session needs the database
+    try:
+        started = time.monotonic()
+        response = client.get("/")
+        elapsed = time.monotonic() - started
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(reachable)
+
+    assert response.status_code == 500
+    assert elapsed < 3 + 2  # DATABASE_CONNECT_TIMEOUT (3 s) and room for a busy machine
+
+
+@pytest.mark.django_db(transaction=True)
+def test_web_statements_stop_at_the_web_statement_timeout():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "15s"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_gets_the_longer_worker_statement_timeout(settings):
+    from celery.signals import worker_init
+
+    saved = dict(connection.settings_dict["OPTIONS"])
+    connection.close()
+    try:
+        worker_init.send(sender=None)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            shown = cursor.fetchone()[0]
+    finally:
+        connection.close()
+        connection.settings_dict["OPTIONS"].clear()
+        connection.settings_dict["OPTIONS"].update(saved)
+    assert shown == f"{settings.WORKER_DATABASE_STATEMENT_TIMEOUT // 60}min"
+
+
+@pytest.mark.django_db
+def test_the_tracking_page_answers_within_seconds_when_redis_never_answers(settings, black_hole):
+    # The rate limit counts in the cache; with the configured timeouts a hung
+    # Redis costs REDIS_SOCKET_TIMEOUT and the attempt is let through.
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{black_hole}/0"}
+    }
+    client = Client(REMOTE_ADDR=f"198.51.100.{secrets.randbelow(250) + 1}")
+    started = time.monotonic()
+    response = client.post("/report/track/", {"code": "ABCD-EFGH-JKLM"})
+    elapsed = time.monotonic() - started
+
+    assert response.status_code == 200
+    assert elapsed < settings.REDIS_SOCKET_TIMEOUT + 3
