@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a machine with Python >= 3.11 and make:
 #   make run    install, migrate, load demo data and start web + worker + beat
 #   make test   install and run the whole suite
+#   make manage ARGS="createsuperuser"   a manage.py command, beside `make run` or alone
 # DATABASE_URL / REDIS_URL unset: embedded PostgreSQL and Redis start under var/.
 
 PYTHON ?= python3
@@ -15,7 +16,7 @@ export SECRET_KEY ?= local-development-only-not-a-secret-5c7d2e1f9a
 export FIELD_ENCRYPTION_KEY ?= bG9jYWwtZGV2ZWxvcG1lbnQtZmllbGQta2V5LTMyYnk=
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench lint format messages lock install install-dev translations clean
+.PHONY: run manage test bench lint format messages lock install install-dev translations clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -37,8 +38,10 @@ install-dev: $(VENV)/.dev-installed translations
 translations: | $(PY)
 	$(PY) -m config.translations
 
-run: export DEBUG ?= 1
-run: export SECURE_SSL_REDIRECT ?= 0
+# Local development: debug pages, plain http. Links in notices follow PORT
+# (SITE_URL's default, config/settings.py).
+run manage: export DEBUG ?= 1
+run manage: export SECURE_SSL_REDIRECT ?= 0
 run: install
 	$(PY) -m config.services sh -c '\
 		$(PY) manage.py migrate --noinput && \
@@ -46,6 +49,11 @@ run: install
 		$(PY) manage.py seed_demo && \
 		echo && echo "tuquan is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)" && echo && \
 		exec $(VENV)/bin/honcho start'
+
+# A manage.py command with the environment of `make run`, on its embedded
+# servers while it runs (config/services.py --attach), else on servers of its own.
+manage: install
+	$(PY) -m config.services --attach $(PY) manage.py $(ARGS)
 
 test: install-dev
 	$(PY) -m config.services $(PY) -m pytest $(PYTEST_ARGS)

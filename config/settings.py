@@ -179,6 +179,9 @@ STORAGES = {
 
 _email = env.email("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+    # The same, printed decoded: readable notices in the worker's output.
+    EMAIL_BACKEND = "config.console_mail.EmailBackend"
 EMAIL_HOST = _email.get("EMAIL_HOST", "")
 EMAIL_PORT = _email.get("EMAIL_PORT") or 25
 EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
@@ -321,7 +324,10 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "reports.privacy.ReporterPrivacyFilter"
 DEFAULT_EXCEPTION_REPORTER = "reports.privacy.ReporterPrivacyExceptionReporter"
 
 # Absolute address of the portal, for links in emails and notices.
-SITE_URL = env.string("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Unset (local development): the address `make run` serves on, whatever its PORT.
+SITE_URL = env.string(
+    "SITE_URL", default=f"http://127.0.0.1:{env.string('PORT', default='8000')}"
+).rstrip("/")
 
 # Escalation channels (reports/channels.py). Unset: that channel's notices fail
 # with a clear reason and show up for administrators.
