@@ -38,10 +38,12 @@ install-dev: $(VENV)/.dev-installed translations
 translations: | $(PY)
 	$(PY) -m config.translations
 
-# Local development: debug pages, plain http. Links in notices follow PORT
-# (SITE_URL's default, config/settings.py).
+# Local development: debug pages, plain http, links in notices to this PORT.
+# (Set here, not derived in settings: honcho hands each process a PORT of its
+# own, the worker's is PORT+100.)
 run manage: export DEBUG ?= 1
 run manage: export SECURE_SSL_REDIRECT ?= 0
+run manage: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(PY) -m config.services sh -c '\
 		$(PY) manage.py migrate --noinput && \

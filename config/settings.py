@@ -324,10 +324,8 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "reports.privacy.ReporterPrivacyFilter"
 DEFAULT_EXCEPTION_REPORTER = "reports.privacy.ReporterPrivacyExceptionReporter"
 
 # Absolute address of the portal, for links in emails and notices.
-# Unset (local development): the address `make run` serves on, whatever its PORT.
-SITE_URL = env.string(
-    "SITE_URL", default=f"http://127.0.0.1:{env.string('PORT', default='8000')}"
-).rstrip("/")
+# `make run` sets it to the address it serves on (its PORT).
+SITE_URL = env.string("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Escalation channels (reports/channels.py). Unset: that channel's notices fail
 # with a clear reason and show up for administrators.

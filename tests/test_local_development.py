@@ -46,14 +46,35 @@ def _setting(name: str, **changes: str | None) -> str:
     return result.stdout.strip()
 
 
+def _make_manage(arguments: str, **changes: str | None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["make", "--no-print-directory", "manage", f"ARGS={arguments}"],
+        cwd=BASE_DIR,
+        env=_environment(**changes),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+PRINT_SITE_URL = "shell -c 'from django.conf import settings; print(settings.SITE_URL)'"
+
+
 def test_links_in_notices_follow_the_port_of_make_run():
-    assert _setting("SITE_URL", SITE_URL=None, PORT="8123") == "http://127.0.0.1:8123"
-    assert _setting("SITE_URL", SITE_URL=None, PORT=None) == "http://127.0.0.1:8000"
+    # make run and make manage share these variables; honcho later hands each
+    # process a PORT of its own (the worker's is PORT+100), so settings must
+    # not derive SITE_URL from PORT themselves.
+    result = _make_manage(PRINT_SITE_URL, SITE_URL=None, PORT="8123")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8123"
+    assert _setting("SITE_URL", SITE_URL=None, PORT="8223") == "http://127.0.0.1:8000"
 
 
 def test_a_site_url_that_is_set_wins_over_the_port():
-    changes = {"SITE_URL": "https://tuquan.example.gov.vn/", "PORT": "8123"}
-    assert _setting("SITE_URL", **changes) == "https://tuquan.example.gov.vn"
+    result = _make_manage(PRINT_SITE_URL, SITE_URL="https://tuquan.example.gov.vn/", PORT="8123")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "https://tuquan.example.gov.vn"
 
 
 def test_development_mail_goes_to_the_readable_console_backend():
