@@ -32,14 +32,23 @@ class RequestBodyMiddleware:
     def __call__(self, request):
         length = _declared_length(request)
         if length > settings.MAX_REQUEST_BODY_BYTES:
+            _never_read(request)
             raise RequestDataTooBig("The request body exceeds MAX_REQUEST_BODY_BYTES.")
         charset = request.content_params.get("charset")
         if charset is not None and _codec_name(charset) not in ACCEPTED_CHARSETS:
+            _never_read(request)
             raise BadRequest("The request body declares a charset other than UTF-8.")
         if length and hasattr(request, "_stream"):
             # Django reads the body through request._stream (HttpRequest.read).
             request._stream = _WholeBody(request._stream, length)
         return self.get_response(request)
+
+
+def _never_read(request) -> None:
+    # What reads request.POST after the refusal (DEBUG's technical error page,
+    # an error report) gets it empty, as Django leaves it after a multipart
+    # parse error, instead of reading the body or failing on it again.
+    request._mark_post_parse_error()
 
 
 def _declared_length(request) -> int:

@@ -77,6 +77,27 @@ def test_a_utf7_form_post_with_a_valid_csrf_cookie_gets_our_400_page():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content_type", "length"),
+    [
+        ("application/x-www-form-urlencoded; charset=utf-7", None),
+        ("multipart/form-data; boundary=b", "999999999999"),
+    ],
+)
+def test_with_debug_on_a_refused_body_gets_the_debug_page_not_a_crash(
+    settings, content_type, length
+):
+    # `make run` runs with DEBUG: Django's technical error page reads the POST
+    # data, and answers every SuspiciousOperation (a body too large too) with 400.
+    settings.DEBUG = True
+    browser = Client(raise_request_exception=False)
+    browser.cookies["csrftoken"] = CSRF_COOKIE
+    extra = {"CONTENT_LENGTH": length} if length else {}
+    response = browser.post("/report/new/", data=b"a=b", content_type=content_type, **extra)
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
 def test_a_form_body_over_djangos_memory_limit_gets_our_413_page(settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = Client().post(
