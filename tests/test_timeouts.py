@@ -73,3 +73,22 @@ def test_the_tracking_page_answers_within_seconds_when_redis_never_answers(setti
 
     assert response.status_code == 200
     assert elapsed < settings.REDIS_SOCKET_TIMEOUT + 3
+
+
+def test_publishing_a_task_gives_up_within_seconds_when_the_broker_never_answers(
+    settings, black_hole
+):
+    # Without socket timeouts this waited for ever (a web worker lost).
+    from kombu.exceptions import OperationalError
+
+    from config.celery import app
+
+    started = time.monotonic()
+    with (
+        app.connection_for_write(f"redis://127.0.0.1:{black_hole}/0") as broker,
+        pytest.raises(OperationalError),
+    ):
+        app.send_task("reports.tasks.sweep_escalations", connection=broker)
+    elapsed = time.monotonic() - started
+
+    assert elapsed < settings.CELERY_BROKER_SOCKET_TIMEOUT + 5
