@@ -4,12 +4,19 @@
 answers; the clock is read because the time bound is the feature.
 """
 
+import os
 import secrets
+import subprocess
+import sys
 import time
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
 from django.test import Client
+
+BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.django_db(transaction=True)
@@ -34,29 +41,60 @@ def test_a_page_fails_within_the_connect_timeout_when_the_database_never_answers
     assert elapsed < 3 + 2  # DATABASE_CONNECT_TIMEOUT (3 s) and room for a busy machine
 
 
+SHOW_STATEMENT_TIMEOUT = (
+    "from django.db import connection; cursor = connection.cursor(); "
+    "cursor.execute('SHOW statement_timeout'); print(cursor.fetchone()[0])"
+)
+
+
+def _statement_timeout_in_a_fresh_process(*arguments: str) -> str:
+    """What PostgreSQL reports in a new process started as ``arguments``.
+
+    A new process, because settings are read once per process, and in-process
+    test workers switch this one to the workers' timeout when they start.
+    """
+    url = urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{connection.settings_dict['NAME']}")
+    result = subprocess.run(
+        [sys.executable, *arguments],
+        cwd=BASE_DIR,
+        env={
+            **os.environ,
+            "DATABASE_URL": url.geturl(),
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_web_statements_stop_at_the_web_statement_timeout():
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW statement_timeout")
-        assert cursor.fetchone()[0] == "15s"
+    shown = _statement_timeout_in_a_fresh_process(
+        "-c", f"import django; django.setup(); {SHOW_STATEMENT_TIMEOUT}"
+    )
+    assert shown == "15s"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_gets_the_longer_worker_statement_timeout(settings):
-    from celery.signals import worker_init
+def test_a_worker_gets_the_longer_worker_statement_timeout():
+    shown = _statement_timeout_in_a_fresh_process(
+        "-c",
+        "import django; django.setup(); from celery.signals import worker_init; "
+        f"worker_init.send(sender=None); {SHOW_STATEMENT_TIMEOUT}",
+    )
+    assert shown == "4min"  # WORKER_DATABASE_STATEMENT_TIMEOUT's default, 240 s
 
-    saved = dict(connection.settings_dict["OPTIONS"])
-    connection.close()
-    try:
-        worker_init.send(sender=None)
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW statement_timeout")
-            shown = cursor.fetchone()[0]
-    finally:
-        connection.close()
-        connection.settings_dict["OPTIONS"].clear()
-        connection.settings_dict["OPTIONS"].update(saved)
-    assert shown == f"{settings.WORKER_DATABASE_STATEMENT_TIMEOUT // 60}min"
+
+@pytest.mark.django_db(transaction=True)
+def test_a_management_command_gets_the_worker_statement_timeout():
+    shown = _statement_timeout_in_a_fresh_process(
+        "manage.py", "shell", "-c", SHOW_STATEMENT_TIMEOUT
+    )
+    assert shown == "4min"
 
 
 @pytest.mark.django_db
