@@ -2,32 +2,34 @@
 patrol logs had to be closed automatically.
 
 Each shift and each log is told once: the rows are claimed (locked, skipping
-rows another worker holds, and stamped `leader_told_at`) in one transaction, and
-the emails go out after it commits. The flag itself stays on the rows, so the
-calendar and the coverage page show it whether or not an email arrived.
+rows another worker holds, and stamped `leader_told_at`) in the transaction that
+writes one notice per leader to the outbox (reports/leader_notices.py); the
+emails go out after it commits, or with the sweep after a broker outage. The
+flag itself stays on the rows, so the calendar and the coverage page show it
+whether or not an email arrived.
 """
 
 import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from groups.models import Membership, User
 from patrols.models import LogStatus, PatrolLog, PatrolShift, local_midnight
+from reports import leader_notices
+from reports.models import LeaderNotice
 
 # On the first run (or after a long outage) older misses are not dug up.
 LOOK_BACK = datetime.timedelta(days=7)
 
 
 def flag_missed_shifts(*, now: datetime.datetime | None = None) -> int:
-    """Claim the shifts missed before today and the logs closed automatically, and email
-    the groups' leaders after commit. Returns the number of shifts flagged."""
+    """Claim the shifts missed before today and the logs closed automatically, and queue
+    the emails to the groups' leaders. Returns the number of shifts flagged."""
     now = now or timezone.now()
     today = local_midnight(timezone.localdate(now))
     with transaction.atomic():
@@ -55,20 +57,17 @@ def flag_missed_shifts(*, now: datetime.datetime | None = None) -> int:
             missed_by_group[shift.group].append(shift)
         for log in logs:
             closed_by_group[log.shift.group].append(log)
-        groups = set(missed_by_group) | set(closed_by_group)
-        transaction.on_commit(
-            lambda: [
-                _tell_leaders(
-                    group=group, missed=missed_by_group[group], closed=closed_by_group[group]
-                )
-                for group in sorted(groups, key=lambda group: group.pk)
-            ]
-        )
+        notice_ids = []
+        for group in sorted(set(missed_by_group) | set(closed_by_group), key=lambda g: g.pk):
+            notice_ids += _queue_notices(
+                group=group, missed=missed_by_group[group], closed=closed_by_group[group], now=now
+            )
+        leader_notices.deliver_after_commit(notice_ids)
     return len(shifts)
 
 
-def leaders_of(group) -> list[str]:
-    """Email addresses of the group's current leaders and deputies."""
+def leaders_of(group) -> list[tuple[int, str]]:
+    """(user id, email address) of the group's current leaders and deputies."""
     leading = (
         Membership.objects.current()
         .filter(group=group)
@@ -78,20 +77,27 @@ def leaders_of(group) -> list[str]:
         User.objects.filter(is_active=True, member__memberships__in=leading)
         .exclude(email="")
         .distinct()
-        .values_list("email", flat=True)
+        .order_by("pk")
+        .values_list("pk", "email")
     )
 
 
-def _tell_leaders(*, group, missed: list, closed: list) -> int:
+def _queue_notices(*, group, missed: list, closed: list, now) -> list[int]:
+    # One notice per leader (they do not see each other's addresses), in the
+    # outbox with the claim of the shifts: a broker or SMTP outage delays
+    # them, and a retry sends none twice (reports/leader_notices.py).
     recipients = leaders_of(group)
     if not recipients:
-        return 0
+        return []
     link = settings.SITE_URL + reverse("patrols:calendar", args=[group.pk])
-    context = {"group": group, "missed": missed, "closed": closed, "link": link}
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("patrols/email/missed_subject.txt", context).strip()
-        body = render_to_string("patrols/email/missed.txt", context)
-    # One message per leader: leaders do not see each other's addresses.
-    for address in recipients:
-        send_mail(" ".join(subject.split()), body, None, [address])
-    return len(recipients)
+    subject, body = leader_notices.render(
+        template="patrols/email/missed",
+        context={"group": group, "missed": missed, "closed": closed, "link": link},
+    )
+    return leader_notices.queue(
+        kind=LeaderNotice.Kind.MISSED_SHIFTS,
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        now=now,
+    )

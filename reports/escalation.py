@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Area, PoliceContact
+from reports import leader_notices
 from reports.channels import configured_channels
 from reports.lifecycle import ADMIN, POLICE, handler_role
 from reports.models import (
@@ -32,6 +33,7 @@ from reports.models import (
     ReportEvent,
     WebhookEndpoint,
 )
+from reports.outbox import publish_after_commit
 
 SWEEP_BATCH = 200
 ENQUEUE_BATCH = 1000
@@ -301,7 +303,7 @@ def enqueue_due_notices(*, now: datetime.datetime) -> int:
                     enqueued_at=now,
                     next_attempt_at=now + REQUEUE_AFTER,
                 )
-                transaction.on_commit(lambda due=due: _send_deliveries(due))
+                publish_after_commit(_send_deliveries, due)
                 enqueued += len(due)
         if len(due) < ENQUEUE_BATCH:
             return enqueued
@@ -344,19 +346,22 @@ def acknowledge(*, escalation: Escalation, by) -> bool:
 
 
 def send_due_reminders(*, now: datetime.datetime | None = None) -> int:
-    """Enqueue the leaders' reminder of every report whose reminder time has come, once."""
-    from reports.tasks import remind_leaders
+    """Queue the leaders' reminder of every report whose reminder time has come, once.
+
+    The reminders are written to the outbox (reports.leader_notices) in the
+    transaction that clears `remind_at`, so a broker outage delays them only.
+    """
+    from reports.notifications import queue_reminders
 
     now = now or timezone.now()
     with transaction.atomic():
         due = list(
             Report.objects.filter(remind_at__lte=now)
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:1000]
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("category", "ward", "unit")[:1000]
         )
-        Report.objects.filter(pk__in=due).update(remind_at=None)
-        for report_id in due:
-            transaction.on_commit(lambda report_id=report_id: remind_leaders.delay(report_id))
+        Report.objects.filter(pk__in=[report.pk for report in due]).update(remind_at=None)
+        leader_notices.deliver_after_commit(queue_reminders(reports=due, now=now))
     return len(due)
 
 

@@ -3,7 +3,8 @@
 `submit_report` is the one way a report enters the system. It keeps the
 reporter's identity in the vault only (never for an anonymous tip), gives the
 reporter a receipt code (and a passphrase for a tip) that is stored only as
-hashes, routes the report and tells the groups' leaders after commit.
+hashes, routes the report and writes the groups' leaders' notices to the outbox
+(reports/leader_notices.py), sent after commit.
 """
 
 from dataclasses import dataclass
@@ -12,8 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from config.celery import enqueue_after_commit
-from reports import escalation, receipts, routing
+from reports import escalation, notifications, receipts, routing
 from reports.deadlines import deadline_for
 from reports.models import Report, ReportAssignment, ReporterContact, ReportEvent, ReportPhoto
 from reports.tasks import notify_leaders_of_new_report
@@ -95,7 +95,9 @@ def submit_report(
             ReportEvent.objects.create(
                 report=report, kind=ReportEvent.Kind.CREATED, public=True, created_at=now
             )
-            enqueue_after_commit(notify_leaders_of_new_report, report.pk)
+            # In the outbox first: the message only hastens it (reports/outbox.py).
+            notifications.queue_new_report_notices(report=report, now=now)
+            notify_leaders_of_new_report.delay_on_commit(report.pk)
     except BaseException:
         # Files are not transactional: take back what this failed attempt wrote.
         for name in saved_files:

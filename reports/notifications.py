@@ -1,6 +1,7 @@
 """Emails about reports. None of them carries the reporter's identity: they are
 built from the report's category, place, time and a link, never its contact."""
 
+import datetime
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,54 +12,78 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from groups.models import Membership, User
-from reports.models import Notice, Report, Status
+from reports import leader_notices
+from reports.models import LeaderNotice, Notice, Report, ReportAssignment
 
 
-def leaders_to_tell(report: Report):
-    """Users who lead (or deputise in) a group the report was routed to, with an email."""
-    leading = (
+def queue_new_report_notices(*, report: Report, now: datetime.datetime) -> list[int]:
+    """In the intake's transaction: one notice per leader of the report's groups; their ids."""
+    if report.police_only:
+        return []
+    return _queue(kind=LeaderNotice.Kind.NEW_REPORT, reports=[report], now=now)
+
+
+def queue_reminders(*, reports: list[Report], now: datetime.datetime) -> list[int]:
+    """In the sweep's transaction: the reminder before the deadline, one per leader.
+
+    Sent only while nobody has acknowledged (reports.leader_notices drops it otherwise).
+    """
+    reports = [report for report in reports if not report.police_only]
+    return _queue(kind=LeaderNotice.Kind.REMINDER, reports=reports, now=now)
+
+
+def _queue(*, kind: str, reports: list[Report], now: datetime.datetime) -> list[int]:
+    template = {
+        LeaderNotice.Kind.NEW_REPORT: "reports/email/new_report",
+        LeaderNotice.Kind.REMINDER: "reports/email/reminder",
+    }[kind]
+    leaders = _leaders_by_report([report.pk for report in reports])
+    ids = []
+    for report in reports:
+        if not leaders.get(report.pk):
+            continue
+        link = settings.SITE_URL + reverse("reports:detail", args=[report.pk])
+        subject, body = leader_notices.render(
+            template=template, context={"report": report, "link": link}
+        )
+        ids += leader_notices.queue(
+            kind=kind,
+            report=report,
+            recipients=leaders[report.pk],
+            subject=subject,
+            body=body,
+            now=now,
+        )
+    return ids
+
+
+def _leaders_by_report(report_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """Report id → (user id, email) of each active leader and deputy of its groups.
+
+    Two queries for any number of reports, as `leaders_to_tell` would answer
+    for each. One message per leader: leaders of different groups do not see
+    each other's address.
+    """
+    if not report_ids:
+        return {}
+    by_group: dict[int, list[tuple[int, str]]] = {}
+    for group_id, user_id, address in (
         Membership.objects.current()
         .filter(Q(is_leader=True) | Q(is_deputy=True))
-        .filter(group__report_assignments__report=report)
-    )
-    return (
-        User.objects.filter(is_active=True, member__memberships__in=leading)
-        .exclude(email="")
+        .filter(group__report_assignments__report__in=report_ids, member__user__is_active=True)
+        .exclude(member__user__email="")
+        .values_list("group_id", "member__user_id", "member__user__email")
         .distinct()
-    )
-
-
-def tell_leaders_of_new_report(*, report: Report) -> int:
-    """Email each leader of the report's groups; returns how many were sent."""
-    if report.police_only:
-        return 0
-    link = settings.SITE_URL + reverse("reports:detail", args=[report.pk])
-    return _email_leaders(
-        report=report, template="new_report", context={"report": report, "link": link}
-    )
-
-
-def _email_leaders(*, report: Report, template: str, context: dict) -> int:
-    recipients = list(leaders_to_tell(report).values_list("email", flat=True))
-    if not recipients:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"reports/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"reports/email/{template}.txt", context)
-    # One message per leader: leaders of different groups do not see each other's address.
-    for address in recipients:
-        send_mail(" ".join(subject.split()), body, None, [address])
-    return len(recipients)
-
-
-def remind_leaders_of_report(*, report: Report) -> int:
-    """The reminder before the deadline; only while nobody has acknowledged."""
-    if report.police_only or report.status != Status.NEW:
-        return 0
-    link = settings.SITE_URL + reverse("reports:detail", args=[report.pk])
-    return _email_leaders(
-        report=report, template="reminder", context={"report": report, "link": link}
-    )
+        .order_by("member__user_id")
+    ):
+        by_group.setdefault(group_id, []).append((user_id, address))
+    leaders: dict[int, dict[int, str]] = {}
+    for report_id, group_id in ReportAssignment.objects.filter(
+        report__in=report_ids, group__in=by_group
+    ).values_list("report_id", "group_id"):
+        for user_id, address in by_group[group_id]:
+            leaders.setdefault(report_id, {})[user_id] = address
+    return {report_id: sorted(users.items()) for report_id, users in leaders.items()}
 
 
 def send_failed_notices_summary() -> int:

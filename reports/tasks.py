@@ -3,27 +3,28 @@ one domain function; the beat schedule is in config/celery.py."""
 
 from celery import shared_task
 
-from reports import delivery, escalation
-from reports.models import Report
-from reports.notifications import (
-    remind_leaders_of_report,
-    send_failed_notices_summary,
-    tell_leaders_of_new_report,
-)
+from reports import delivery, escalation, leader_notices
+from reports.models import LeaderNotice
+from reports.notifications import send_failed_notices_summary
+from reports.outbox import OutboxTask
+
+# Emails to leaders: their notices were written with the report (or by the
+# sweep) and are claimed one by one, so a duplicate message sends nothing
+# twice; retries live in the database (LeaderNotice.next_attempt_at) and the
+# sweep hands out what is due. Time limits as deliver_notices', under LEASE.
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(ConnectionError, TimeoutError, OSError),
-    retry_backoff=30,
-    retry_jitter=True,
-    max_retries=5,
-)
-def notify_leaders_of_new_report(report_id: int) -> None:
-    report = Report.objects.filter(pk=report_id).select_related("category", "ward", "unit").first()
-    if report is None:
-        return
-    tell_leaders_of_new_report(report=report)
+@shared_task(base=OutboxTask, acks_late=True, time_limit=7 * 60, soft_time_limit=6 * 60 + 45)
+def notify_leaders_of_new_report(report_id: int) -> list[str]:
+    notice_ids = LeaderNotice.objects.filter(
+        report=report_id, kind=LeaderNotice.Kind.NEW_REPORT, status=LeaderNotice.Status.PENDING
+    ).values_list("pk", flat=True)
+    return leader_notices.deliver_batch(notice_ids=list(notice_ids))
+
+
+@shared_task(base=OutboxTask, acks_late=True, time_limit=7 * 60, soft_time_limit=6 * 60 + 45)
+def deliver_leader_notices(notice_ids: list[int]) -> list[str]:
+    return leader_notices.deliver_batch(notice_ids=notice_ids)
 
 
 # The sweep is idempotent and re-run every few seconds: a lost or late run costs
@@ -36,6 +37,7 @@ def sweep_escalations() -> dict:
         "escalated": result.escalated,
         "enqueued": result.notices_enqueued,
         "reminded": reminded,
+        "leader_notices": leader_notices.enqueue_due(),
     }
 
 
@@ -47,20 +49,6 @@ def sweep_escalations() -> dict:
 @shared_task(acks_late=True, time_limit=7 * 60, soft_time_limit=6 * 60 + 45)
 def deliver_notices(notice_ids: list[int]) -> list[str]:
     return delivery.deliver_batch(notice_ids=notice_ids)
-
-
-@shared_task(
-    acks_late=True,
-    autoretry_for=(ConnectionError, TimeoutError, OSError),
-    retry_backoff=30,
-    retry_jitter=True,
-    max_retries=5,
-)
-def remind_leaders(report_id: int) -> None:
-    report = Report.objects.filter(pk=report_id).select_related("category", "ward").first()
-    if report is None:
-        return
-    remind_leaders_of_report(report=report)
 
 
 # Both limits: a soft limit above the hard one (the global default soft limit

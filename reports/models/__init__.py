@@ -1,5 +1,6 @@
-"""The reports app's models, by resource: reports and tips (reports.py) and the
-escalation chain (escalation.py)."""
+"""The reports app's models, by resource: reports and tips (reports.py), the
+escalation chain (escalation.py) and the outbox of emails to leaders
+(leader_notices.py)."""
 
 from reports.models.escalation import (
     DeliveryAttempt,
@@ -13,6 +14,7 @@ from reports.models.escalation import (
     WebhookEndpoint,
     ZaloToken,
 )
+from reports.models.leader_notices import LeaderNotice
 from reports.models.reports import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -43,6 +45,7 @@ __all__ = [
     "EscalationQuerySet",
     "EscalationRule",
     "Holiday",
+    "LeaderNotice",
     "Notice",
     "NoticeChannel",
     "NoticeQuerySet",

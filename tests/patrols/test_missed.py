@@ -5,12 +5,22 @@ import uuid
 import pytest
 from django.core import mail
 
+from config.celery import app as celery_app
 from groups.models import User
 from patrols import logbook
 from patrols import shifts as shift_rules
 from patrols.missed import flag_missed_shifts
 from patrols.models import PatrolLog, PatrolShift
 from tests.patrols.conftest import at
+
+
+@pytest.fixture(autouse=True)
+def delivery_runs_here():
+    """The delivery task published after commit runs in this process, at once."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from reports.escalation import send_due_reminders
-from reports.models import Report, Status
-from reports.tasks import remind_leaders
+from reports.models import LeaderNotice, Report, Status
+from reports.tasks import deliver_leader_notices
 from tests.reports.escalation.servers import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,12 +51,13 @@ def test_leaders_get_one_reminder_at_three_quarters_of_their_deadline(
     assert send_due_reminders(now=report.remind_at) == 1
     assert send_due_reminders(now=report.due_at) == 0  # not twice
 
-    wait_until(lambda: finished.of(remind_leaders), what="the reminder task")
+    reminder = LeaderNotice.objects.get(kind=LeaderNotice.Kind.REMINDER)
+    wait_until(lambda: finished.of(deliver_leader_notices), what="the reminder task")
     subject = _reminder_subject(report)
     reminders = [m for m in mailbox.messages(to=LEADER_EMAIL) if m["Subject"].strip() == subject]
     assert len(reminders) == 1
     assert f"/reports/{report.pk}/" in reminders[0].get_body().get_content()
-    assert finished.of(remind_leaders) == [((report.pk,), None)]
+    assert finished.of(deliver_leader_notices) == [(([reminder.pk],), ["sent"])]
     assert Report.objects.get(pk=report.pk).remind_at is None
 
 
@@ -91,6 +92,7 @@ def test_reminder_already_on_its_way_is_not_sent_when_the_group_acknowledged_mea
     report.transition(to=Status.ACKNOWLEDGED, by=leader_with_email)
     start_worker()
 
-    wait_until(lambda: finished.of(remind_leaders), what="the reminder task")
+    wait_until(lambda: finished.of(deliver_leader_notices), what="the reminder task")
+    assert finished.of(deliver_leader_notices)[0][1] == ["dropped"]
     subject = _reminder_subject(report)
     assert [m for m in mailbox.messages(to=LEADER_EMAIL) if m["Subject"].strip() == subject] == []
