@@ -1,4 +1,5 @@
-"""Admin for the escalation chain: rules, the escalation and notice log, channels.
+"""Admin for the escalation chain: rules, the escalation and notice log, channels,
+and the outbox of emails to leaders.
 
 Imported by reports/admin.py (Django's autodiscovery reads only that module).
 """
@@ -9,12 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from groups.admin import ScopedAdminMixin
+from reports import leader_notices
 from reports.delivery import retry_now
 from reports.models import (
     DeliveryAttempt,
     Escalation,
     EscalationLevel,
     EscalationRule,
+    LeaderNotice,
     Notice,
     WebhookEndpoint,
     ZaloToken,
@@ -124,7 +127,8 @@ class NoticeAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Retry the selected failed notices now"))
     def retry_failed_now(self, request, queryset):
-        count = retry_now(notices=queryset.intersection(Notice.objects.editable_by(request.user)))
+        # filter(), not intersection(): Django cannot filter or update a combined query.
+        count = retry_now(notices=queryset.filter(pk__in=Notice.objects.editable_by(request.user)))
         self.message_user(
             request,
             ngettext(
@@ -148,3 +152,56 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 class ZaloTokenAdmin(admin.ModelAdmin):
     list_display = ["expires_at", "updated_at"]
     fields = ["access_token", "refresh_token", "expires_at"]
+
+
+@admin.register(LeaderNotice)
+class LeaderNoticeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "pk",
+        "kind",
+        "report",
+        "address",
+        "status",
+        "attempts",
+        "created_at",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["=report__pk", "address"]
+    date_hierarchy = "created_at"
+    fields = [
+        "kind",
+        "report",
+        "user",
+        "address",
+        "subject",
+        "body",
+        "status",
+        "attempts",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
+    readonly_fields = fields
+    actions = ["retry_failed_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Retry the selected failed notices now"))
+    def retry_failed_now(self, request, queryset):
+        count = leader_notices.retry_now(
+            notices=queryset.filter(pk__in=LeaderNotice.objects.editable_by(request.user))
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d notice will be sent again by the next sweep.",
+                "%(count)d notices will be sent again by the next sweep.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

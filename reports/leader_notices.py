@@ -123,6 +123,13 @@ def enqueue_due(*, now: datetime.datetime | None = None) -> int:
             return enqueued
 
 
+def retry_now(*, notices) -> int:
+    """Admins' "retry now": failed notices go back to pending, due at once."""
+    return notices.filter(status=LeaderNotice.Status.FAILED).update(
+        status=LeaderNotice.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
+
+
 def deliver_batch(*, notice_ids: list[int], now: datetime.datetime | None = None) -> list[str]:
     """Send each notice that is ours to send; what happened to each, in order.
 

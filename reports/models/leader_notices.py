@@ -9,6 +9,21 @@ from django.utils.translation import gettext_lazy as _
 from reports.models.reports import Report
 
 
+class LeaderNoticeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Province administrators see every notice; anyone else the ones sent to them."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_province_admin:
+            return self
+        return self.filter(user=user)
+
+    def editable_by(self, user):
+        if user.is_authenticated and user.is_province_admin:
+            return self
+        return self.none()
+
+
 class LeaderNotice(models.Model):
     """One email to one leader, written in the transaction that makes it due.
 
@@ -62,6 +77,8 @@ class LeaderNotice(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+
+    objects = LeaderNoticeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notice to a leader")

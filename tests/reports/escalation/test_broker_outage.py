@@ -314,3 +314,23 @@ def test_a_retry_half_way_through_the_leaders_mails_only_those_not_mailed_yet(
         assert (deputy.status, deputy.attempts) == ("sent", 2)
     finally:
         smtp.stop()
+
+
+def test_the_report_form_answers_within_seconds_when_redis_never_answers(
+    broker, settings, black_hole, leaders, theft, ward_a, unit_a1
+):
+    # Broker, cache and rate limits on a server that accepts and never answers:
+    # each gives up within its timeout and the resident still gets a receipt.
+    hung = f"redis://127.0.0.1:{black_hole}/0"
+    celery_app.conf.broker_url = hung
+    _reset_broker_pools()
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": hung}}
+
+    html, elapsed = _resident_reports(_form(category=theft, ward=ward_a, unit=unit_a1))
+
+    assert _has_receipt_code(html)
+    assert LeaderNotice.objects.filter(status="pending").count() == 3
+    # About 9 s here: the rate limit's cache round trips, then one publish
+    # that gives up after CELERY_BROKER_SOCKET_TIMEOUT (5 s); well inside
+    # gunicorn's 30 s, after which the worker would be killed (a bare 500).
+    assert elapsed < 20
