@@ -24,6 +24,9 @@ def _worker_statement_timeout(**kwargs) -> None:
 # so a backlog after an outage runs each job once, not once per missed beat.
 SWEEP_SECONDS = 10
 app.conf.beat_schedule = {
+    # Escalations and reminders, and every outbox row (escalation notices,
+    # notices to leaders) that no message delivered: a broker outage delays
+    # them by REQUEUE_AFTER, never loses them (reports/outbox.py).
     "sweep-escalations": {
         "task": "reports.tasks.sweep_escalations",
         "schedule": SWEEP_SECONDS,
@@ -53,14 +56,3 @@ app.conf.beat_schedule = {
         "options": {"expires": 12 * 3600},
     },
 }
-
-
-def enqueue_after_commit(task, *args) -> None:
-    """Send `task` to the broker once the current transaction commits.
-
-    A worker that picks it up then finds the rows the task refers to; if the
-    transaction rolls back, nothing is sent.
-    """
-    from django.db import transaction
-
-    transaction.on_commit(lambda: task.delay(*args))
