@@ -11,7 +11,11 @@ from patrols import logbook
 from patrols import shifts as shift_rules
 from patrols.missed import flag_missed_shifts
 from patrols.models import PatrolLog, PatrolShift
+from reports import leader_notices
+from reports.models import LeaderNotice
 from tests.patrols.conftest import at
+from tests.reports.escalation.conftest import _reset_broker_pools as reset_broker_pools
+from tests.reports.escalation.servers import free_port
 
 
 @pytest.fixture(autouse=True)
@@ -97,3 +101,37 @@ def test_old_misses_are_not_dug_up_on_a_first_run(
     assert set(
         PatrolShift.objects.filter(leader_told_at__isnull=False).values_list("starts_at", flat=True)
     ) == {at("2026-04-24", 21), at("2026-04-25", 21)}
+
+
+def test_a_missed_shift_notice_waits_out_a_broker_outage_and_goes_out_once(
+    weekend_schedule, leader_with_email, monday, django_capture_on_commit_callbacks, caplog
+):
+    # Nothing listens there: publishing after commit fails, and is only logged.
+    celery_app.conf.task_always_eager = False
+    previous = celery_app.conf.broker_url
+    celery_app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
+    reset_broker_pools()
+    try:
+        monday.move_to(at("2026-03-07", 6, 30))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert flag_missed_shifts() == 1
+    finally:
+        celery_app.conf.broker_url = previous
+        reset_broker_pools()
+
+    assert "Could not publish" in caplog.text
+    assert mail.outbox == []
+    (notice,) = LeaderNotice.objects.all()
+    assert (notice.kind, notice.status) == ("missed_shifts", "pending")
+
+    # The sweep hands it out once its time has come; the worker sends it once.
+    assert leader_notices.enqueue_due() == 0
+    monday.shift(leader_notices.REQUEUE_AFTER)
+    celery_app.conf.task_always_eager = True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert leader_notices.enqueue_due() == 1
+    assert leader_notices.deliver_batch(notice_ids=[notice.pk]) == ["not-ours"]
+
+    (message,) = mail.outbox
+    assert message.to == ["leader.x@example.test"]
+    assert "Tổ tự quản TDP 1" in message.subject
