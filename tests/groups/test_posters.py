@@ -9,7 +9,8 @@ import zxingcpp
 from django.urls import reverse
 from pypdf import PdfReader
 
-from groups.models import SelfManagementGroup
+from groups.models import Area, SelfManagementGroup
+from groups.poster_views import MAX_WARDS_PER_PDF
 from groups.posters import qr_code
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +162,39 @@ def test_the_directory_offers_the_poster_links_to_those_who_may_print(
     client.force_login(police_a)
     page = client.get(url).content.decode()
     assert group_link in page and ward_link in page
+
+
+def test_the_areas_admin_prints_the_chosen_wards_in_one_pdf(
+    client, province_admin, province, ward_a, ward_b, group_x, group_y
+):
+    client.force_login(province_admin)
+
+    response = client.post(
+        reverse("admin:groups_area_changelist"),
+        {"action": "print_ward_posters", "_selected_action": [ward_a.pk, ward_b.pk, province.pk]},
+    )
+
+    # Each ward's poster and its group's; the province is not a ward and is skipped.
+    pages = _pages(response)
+    assert len(pages) == 4
+    assert "Phường Hạ Long" in pages[0].extract_text()
+    assert "Xã Quảng Tân" in pages[2].extract_text()
+
+
+def test_the_areas_admin_refuses_too_many_wards_at_once(client, province_admin, province):
+    wards = [
+        Area.objects.add_child(
+            Area.objects.get(pk=province.pk), {"name": f"Xã Số {n}", "kind": "commune"}
+        )
+        for n in range(MAX_WARDS_PER_PDF + 1)
+    ]
+    client.force_login(province_admin)
+
+    response = client.post(
+        reverse("admin:groups_area_changelist"),
+        {"action": "print_ward_posters", "_selected_action": [ward.pk for ward in wards]},
+        follow=True,
+    )
+
+    assert response["Content-Type"].startswith("text/html")
+    assert f"Choose at most {MAX_WARDS_PER_PDF} communes or wards" in response.content.decode()
