@@ -52,6 +52,11 @@ class Poster:
     police_phone: str
 
     @property
+    def ward_in_sentence(self) -> str:
+        # "Phường Hạ Long" reads "phường Hạ Long" after "Công an".
+        return self.ward_name[:1].lower() + self.ward_name[1:]
+
+    @property
     def qr_png(self) -> bytes:
         out = io.BytesIO()
         qr_code(self.url).save(out, kind="png", scale=QR_SCALE, border=4)

@@ -198,3 +198,27 @@ def test_the_areas_admin_refuses_too_many_wards_at_once(client, province_admin, 
 
     assert response["Content-Type"].startswith("text/html")
     assert f"Choose at most {MAX_WARDS_PER_PDF} communes or wards" in response.content.decode()
+
+
+def test_a_groups_poster_takes_a_fixed_number_of_queries(
+    client, leader_x, group_x, django_assert_num_queries
+):
+    client.force_login(leader_x)
+    url = reverse("directory:group_poster", args=[group_x.pk])
+    # Session and user, then the group with its ward and unit, through visible_to.
+    with django_assert_num_queries(3):
+        response = client.get(url)
+    text = _pages(response)[0].extract_text()
+    assert "Công an phường Hạ Long" in text  # the ward's name inside a sentence
+
+
+def test_the_admin_edits_a_wards_duty_phone_and_a_groups_public_contact(
+    client, province_admin, ward_a, group_x
+):
+    client.force_login(province_admin)
+
+    ward_form = client.get(reverse("admin:groups_area_change", args=[ward_a.pk]))
+    group_form = client.get(reverse("admin:groups_selfmanagementgroup_change", args=[group_x.pk]))
+
+    assert 'name="police_phone"' in ward_form.content.decode()
+    assert 'name="public_contact"' in group_form.content.decode()
