@@ -44,6 +44,11 @@ translations: | $(PY)
 run manage: export DEBUG ?= 1
 run manage: export SECURE_SSL_REDIRECT ?= 0
 run manage: export SITE_URL ?= http://127.0.0.1:$(PORT)
+# The demo is Quang Ninh's: who runs it, as its public pages and posters say.
+run manage: export SERVICE_NAME ?= Hòm thư tố giác an ninh trật tự Quảng Ninh
+run manage: export SERVICE_AUTHORITY ?= Công an tỉnh Quảng Ninh
+run manage: export SERVICE_EMBLEM ?= img/tuquan-logo.svg
+run manage: export SERVICE_CONTACT ?= Trực ban Công an tỉnh Quảng Ninh: 0203 3600 100 (số minh họa của bản demo)
 run: install
 	$(PY) -m config.services sh -c '\
 		$(PY) manage.py migrate --noinput && \

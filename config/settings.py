@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "groups.identity.identity",
             ],
         },
     },
@@ -340,6 +341,13 @@ ZALO_OAUTH_URL = env.string(
 ZALO_APP_ID = env.string("ZALO_APP_ID", default="")
 ZALO_SECRET_KEY = env.string("ZALO_SECRET_KEY", default="")
 ZALO_ZNS_TEMPLATE_ID = env.string("ZALO_ZNS_TEMPLATE_ID", default="")
+
+# Who runs this deployment, shown on every public page and poster (groups/identity.py).
+# Plain text in the deployment's language; empty name: the portal's generic one.
+SERVICE_NAME = env.string("SERVICE_NAME", default="")
+SERVICE_AUTHORITY = env.string("SERVICE_AUTHORITY", default="")
+SERVICE_EMBLEM = env.string("SERVICE_EMBLEM", default="")
+SERVICE_CONTACT = env.string("SERVICE_CONTACT", default="")
 
 DEMO_PASSWORD = env.string("DEMO_PASSWORD", default="tuquan-demo")
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from config import views
+from groups import public_views
 
 admin.site.site_header = _("tuquan administration")
 admin.site.site_title = _("tuquan administration")
@@ -16,6 +17,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("groups/", include("groups.urls")),
+    path("directory/", include("groups.public_urls")),
+    path("privacy/", public_views.privacy_notice, name="privacy"),
+    path("accessibility/", public_views.accessibility_statement, name="accessibility"),
     path("", include("reports.public_urls")),
     path("reports/", include("reports.urls")),
     path("patrols/", include("patrols.urls")),

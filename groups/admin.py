@@ -20,6 +20,7 @@ from groups.models import (
     Training,
     User,
 )
+from groups.poster_views import print_ward_posters
 from groups.resources import GroupResource, MembershipResource
 
 
@@ -64,6 +65,7 @@ class AreaAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
     ordering = ["path"]
     list_per_page = 100
+    actions = [print_ward_posters]
 
 
 @admin.register(User)

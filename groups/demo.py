@@ -291,8 +291,10 @@ def _phone(n: int) -> str:
     return f"09{(24681357 + 7919 * n) % 10**8:08d}"
 
 
-# Police officers are numbered apart from group members so that their phones differ.
+# Police officers are numbered apart from group members so that their phones differ,
+# and so are the groups' public duty phones.
 POLICE_NUMBERS = 5000
+PUBLIC_CONTACT_NUMBERS = 8000
 POLICE_RANKS = [
     ("Đại úy", "Cảnh sát khu vực"),
     ("Thượng úy", "Cảnh sát khu vực"),
@@ -328,6 +330,7 @@ def seed_demo(*, password: str) -> DemoSummary:
     officers = _police_contacts(province, wards)
     specs = group_specs()
     groups = _groups(specs, wards=wards, units=units, kinds=kinds)
+    _public_directory(wards, groups)
     rosters = _people(specs, groups=groups, wards=wards)
     _emergency_contacts(groups, wards=wards, officers=officers)
     _trainings(groups, wards=wards)
@@ -477,6 +480,28 @@ def _groups(
     for spec, group in zip(specs, groups, strict=True):
         group.model_types.set([kinds[name] for name in spec.kinds])
     return {group.name: group for group in groups}
+
+
+def _public_directory(wards: dict[str, Area], groups: dict[str, SelfManagementGroup]) -> None:
+    """What residents see without a login: each demo ward's police duty number, and a
+    contact for the neighbourhood groups that publish one (every other one; the rest
+    show none, as a group that keeps its people private would)."""
+    changed = []
+    for number, ward in enumerate(wards.values()):
+        phone = f"0203 3600 {101 + number}"  # invented landlines with Quang Ninh's 0203
+        if ward.police_phone != phone:
+            ward.police_phone = phone
+            changed.append(ward)
+    Area.objects.bulk_update(changed, ["police_phone"])
+    changed = []
+    for number, group in enumerate(groups.values()):
+        contact = ""
+        if number % 2 == 0 and group.name.startswith("Tổ tự quản"):
+            contact = f"Điện thoại trực của tổ: {_phone(PUBLIC_CONTACT_NUMBERS + number)}"
+        if group.public_contact != contact:
+            group.public_contact = contact
+            changed.append(group)
+    SelfManagementGroup.objects.bulk_update(changed, ["public_contact"])
 
 
 def _people(

@@ -82,6 +82,16 @@ class Area(MP_Node):
         blank=True,
         help_text=_("The government's code, where the unit has one."),
     )
+    # Public by design: the directory and the posters print it for residents.
+    police_phone = models.CharField(
+        _("police duty phone"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "The commune/ward police's duty number, shown to residents in the public "
+            "directory and on posters. Communes, wards and special zones only."
+        ),
+    )
 
     objects = AreaManager()
 
@@ -101,6 +111,13 @@ class Area(MP_Node):
                     | Q(depth=3, kind__in=RESIDENTIAL_KINDS)
                 ),
                 name="area_kind_matches_depth",
+            ),
+            models.CheckConstraint(
+                condition=Q(police_phone="") | Q(depth=2),
+                name="area_police_phone_only_on_communes",
+                violation_error_message=_(
+                    "Only a commune, ward or special zone has a police duty phone."
+                ),
             ),
         ]
         indexes = [
@@ -276,6 +293,18 @@ class SelfManagementGroup(models.Model):
         help_text=_("Tasks, procedures for handling reports, coordination with police."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Residents read it without signing in (groups/directory.py, groups/posters.py):
+    # empty means the group shows no contact, and nothing about its members is public.
+    public_contact = models.CharField(
+        _("public contact"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_(
+            "Shown to everyone in the public directory and on the group's poster, e.g. "
+            "“Tổ trưởng: 0912 345 678”. Leave empty to show no contact."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

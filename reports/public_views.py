@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groups.models import Area
+from groups.place_links import PLACE_PARAM, chosen_place
 from reports import ratelimit, receipts, tracking
 from reports.forms import ReporterMessageForm, ReportForm, TrackForm, unit_choices
 from reports.intake import submit_report
@@ -41,7 +42,7 @@ NOT_FOUND_MESSAGE = _(
 @require_http_methods(["GET", "POST"])
 def new_report(request):
     if request.method != "POST":
-        return _render_new(request, ReportForm())
+        return _render_new(request, ReportForm(initial=_place_initial(request)))
     if not ratelimit.allow(request, scope=ratelimit.REPORT):
         # Keep what they typed (not the files), without validating or saving it.
         return _render_new(request, ReportForm(initial=_retypeable(request.POST)), limited=True)
@@ -77,6 +78,14 @@ def _render_new(request, form, *, limited=False, photos_lost=False):
         },
         status=429 if limited else 200,
     )
+
+
+def _place_initial(request) -> dict:
+    # A poster's QR code or the public directory chose the place (groups/place_links.py).
+    ward, unit = chosen_place(request.GET.get(PLACE_PARAM))
+    if ward is None:
+        return {}
+    return {"ward": ward.pk, "unit": unit.pk if unit else None}
 
 
 def _retypeable(post) -> dict:

@@ -77,6 +77,18 @@ def test_a_site_url_that_is_set_wins_over_the_port():
     assert result.stdout.strip().splitlines()[-1] == "https://tuquan.example.gov.vn"
 
 
+def test_the_demo_of_make_run_and_make_manage_is_quang_ninhs():
+    unset = dict.fromkeys(
+        ["SERVICE_NAME", "SERVICE_AUTHORITY", "SERVICE_EMBLEM", "SERVICE_CONTACT"], None
+    )
+    printed = "shell -c 'from django.conf import settings as s; print(s.SERVICE_AUTHORITY)'"
+    result = _make_manage(printed, **unset)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "Công an tỉnh Quảng Ninh"
+    # Without make, nothing names a province: a deployment sets its own.
+    assert _setting("SERVICE_AUTHORITY", **unset) == ""
+
+
 def test_development_mail_goes_to_the_readable_console_backend():
     assert _setting("EMAIL_BACKEND", EMAIL_URL=None) == "config.console_mail.EmailBackend"
     assert _setting("EMAIL_BACKEND", EMAIL_URL="smtp://127.0.0.1:25") == (

@@ -171,6 +171,18 @@ def test_police_is_ward_police_of_a_ward_with_groups_and_on_its_contact_list(db,
     assert duty.phone
 
 
+def test_the_demo_publishes_ward_duty_numbers_and_some_group_contacts(db, debug):
+    seed_demo()
+
+    police = User.objects.get(username="police")
+    assert police.police_ward.police_phone.startswith("0203 ")
+    public = SelfManagementGroup.objects.exclude(public_contact="")
+    assert 0 < public.count() < SelfManagementGroup.objects.count()
+    assert not public.filter(name__startswith="Tổ hòa giải").exists()
+    members_phones = set(Member.objects.values_list("phone", flat=True))
+    assert not any(g.public_contact.rsplit(" ", 1)[-1] in members_phones for g in public)
+
+
 def test_leader_leads_a_group_with_members_and_trainings_and_member_belongs_to_it(db, debug):
     seed_demo()
 
