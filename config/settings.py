@@ -259,8 +259,9 @@ REST_FRAMEWORK = {
 # django-import-export: a batch with any bad row is rolled back as a whole.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# A cell starting with = would run as a formula in the clerk's spreadsheet.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Off: it drops a leading "=" from the data. The admin's formats keep formulas from
+# running without changing a value (groups/spreadsheet_cells.py).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_SERIALIZER = "json"

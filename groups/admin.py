@@ -5,7 +5,6 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from treebeard.forms import movenodeform_factory
 
 from groups.models import (
@@ -21,6 +20,7 @@ from groups.models import (
     User,
 )
 from groups.resources import GroupResource, MembershipResource
+from groups.spreadsheet_cells import SafeCSV, SafeXLSX
 
 
 class ScopedAdminMixin:
@@ -114,8 +114,9 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
     the scoped changelist (`get_queryset`).
     """
 
-    import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX]
+    # Formula-safe, and what is exported imports back unchanged (groups/spreadsheet_cells.py).
+    import_formats = [SafeCSV, SafeXLSX]
+    export_formats = [SafeCSV, SafeXLSX]
     # Bad rows listed by the line the spreadsheet shows, with the reason in words.
     import_template_name = "admin/groups/import.html"
 
