@@ -319,6 +319,12 @@ for _scope, _numbers in PUBLIC_RATE_LIMITS.items():
             f"{_prefix}_RATE_LIMIT and {_prefix}_RATE_WINDOW must be 1 or more"
         )
 
+# After a report is closed, its receipt opens the thread for this many days more;
+# then it opens nothing, as a wrong code (reports/tracking.py).
+RECEIPT_DAYS_AFTER_CLOSING = env.integer("RECEIPT_DAYS_AFTER_CLOSING", default=90)
+if RECEIPT_DAYS_AFTER_CLOSING < 0:
+    raise ImproperlyConfigured("RECEIPT_DAYS_AFTER_CLOSING must be 0 or more")
+
 # Error reports (admin emails, the technical 500 page) of the public report
 # pages carry nothing about the sender (reports/privacy.py).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "reports.privacy.ReporterPrivacyFilter"

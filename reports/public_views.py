@@ -8,6 +8,7 @@ receipt until it is shown once, then only the id of the report being followed.
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -150,7 +151,11 @@ def track_message(request):
     form = ReporterMessageForm(request.POST)
     if not form.is_valid():
         return _render_thread(request, report, form)
-    tracking.add_reporter_message(report=report, text=form.cleaned_data["message"])
+    try:
+        tracking.add_reporter_message(report=report, text=form.cleaned_data["message"])
+    except ValidationError as refused:
+        # Closed while the page was open: say so; 409, as the thread has moved on.
+        return _render_thread(request, report, form, refused=refused.messages, status=409)
     messages.success(request, _("Your message was sent to the people handling your report."))
     return redirect("public:track")
 
@@ -169,8 +174,10 @@ def _followed_report(request) -> Report | None:
     if report_id is None:
         return None
     report = Report.objects.filter(pk=report_id).select_related("category", "ward", "unit").first()
-    if report is None:
+    if report is None or not tracking.receipt_opens(report):
+        # Gone, or its receipt has lived its life: this browser follows it no longer.
         request.session.pop(TRACKING_SESSION_KEY, None)
+        return None
     return report
 
 
@@ -183,10 +190,11 @@ def _render_lookup(request, form, *, limited=False):
     )
 
 
-def _render_thread(request, report, form, *, limited=False):
+def _render_thread(request, report, form, *, limited=False, refused=(), status=200):
     context = {
         "thread": tracking.public_thread(report=report),
         "message_form": form,
         "limited_message": LIMITED_MESSAGE if limited else "",
+        "refused": refused,
     }
-    return render(request, "reports/public/thread.html", context, status=429 if limited else 200)
+    return render(request, "reports/public/thread.html", context, status=429 if limited else status)
