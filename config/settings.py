@@ -336,6 +336,10 @@ SITE_URL = env.string("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Escalation channels (reports/channels.py). Unset: that channel's notices fail
 # with a clear reason and show up for administrators.
+# Hosts the worker may reach even when they resolve to an internal address (a
+# gateway inside the network); every other webhook, SMS or Zalo URL must resolve
+# to public addresses only (reports/outbound.py).
+OUTBOUND_ALLOWED_HOSTS = env.string_list("OUTBOUND_ALLOWED_HOSTS", default=[])
 SMS_GATEWAY_URL = env.string("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.string("SMS_GATEWAY_TOKEN", default="")
 ZALO_ZNS_URL = env.string(
