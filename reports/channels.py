@@ -45,6 +45,8 @@ def _post(url: str, *, body: bytes, headers: dict) -> tuple[int, str]:
     try:
         with outbound.open_guarded(request, timeout=HTTP_TIMEOUT) as response:
             return response.status, response.read(65536).decode("utf-8", "replace")
+    except outbound.UnresolvedHost as error:
+        raise TransientDeliveryError(str(error)) from None  # DNS may answer later
     except outbound.RefusedAddress as error:
         raise PermanentDeliveryError(f"refused: {error}") from None
     except urllib.error.HTTPError as error:

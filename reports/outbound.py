@@ -36,6 +36,10 @@ class RefusedAddress(Exception):
     """The URL may not be fetched: not http(s), no host, an internal address."""
 
 
+class UnresolvedHost(RefusedAddress):
+    """DNS gave no answer: perhaps only for now (the worker tries again later)."""
+
+
 def _allowed_hosts() -> set[str]:
     return {host.strip().lower().rstrip(".") for host in settings.OUTBOUND_ALLOWED_HOSTS}
 
@@ -54,7 +58,7 @@ def resolve(host: str, port: int) -> list[tuple]:
     try:
         answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise RefusedAddress(
+        raise UnresolvedHost(
             _("The host “%(host)s” has no address (%(error)s).") % {"host": host, "error": error}
         ) from None
     if host.lower().rstrip(".") in _allowed_hosts():

@@ -383,3 +383,15 @@ def test_zalo_tokens_are_write_only(client, superuser):
     assert response.status_code == 302, _form_errors(response)
     token.refresh_from_db()
     assert (token.access_token, token.refresh_token) == (ACCESS_TOKEN, "fresh-refresh")
+
+
+def test_a_host_without_an_address_is_tried_again_later(web, overdue, ward_a):
+    # .invalid never resolves (RFC 6761): as a DNS outage would, for now.
+    endpoint = _webhook_to("http://hooks.tuquan.invalid/hook", ward_a)
+    overdue()
+
+    outcome, notice = _deliver(endpoint)
+
+    assert outcome == "retry"
+    assert notice.status == Notice.Status.PENDING
+    assert "hooks.tuquan.invalid" in notice.last_error
