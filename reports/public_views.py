@@ -9,6 +9,7 @@ receipt until it is shown once, then only the id of the report being followed.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -29,6 +30,7 @@ LIMITED_MESSAGE = _(
     "In an emergency, call the police on 113."
 )
 # One answer for a wrong code, a wrong passphrase and a code that does not exist.
+FOLLOW_FIRST_MESSAGE = _("Open your report with its receipt code first.")
 NOT_FOUND_MESSAGE = _(
     "No report matches this receipt code and passphrase. Check what you typed and try again."
 )
@@ -143,21 +145,44 @@ def track(request):
 @never_cache
 @require_POST
 def track_message(request):
+    """The reporter's message; a client that asks for JSON (Accept) gets JSON answers."""
+    as_json = _wants_json(request)
     report = _followed_report(request)
     if report is None:
+        if as_json:
+            return _json_error("not_following", FOLLOW_FIRST_MESSAGE, status=403)
         return redirect("public:track")
     if not ratelimit.allow(request, scope=ratelimit.TRACK):
+        if as_json:
+            return _json_error("rate_limited", LIMITED_MESSAGE, status=429)
         return _render_thread(request, report, ReporterMessageForm(request.POST), limited=True)
     form = ReporterMessageForm(request.POST)
     if not form.is_valid():
+        if as_json:
+            return JsonResponse(
+                {"error": "invalid", "fields": form.errors.get_json_data()}, status=400
+            )
         return _render_thread(request, report, form)
     try:
         tracking.add_reporter_message(report=report, text=form.cleaned_data["message"])
     except ValidationError as refused:
-        # Closed while the page was open: say so; 409, as the thread has moved on.
+        # Closed (perhaps while the page was open): 409, as the thread has moved on.
+        if as_json:
+            return _json_error("closed", " ".join(refused.messages), status=409)
         return _render_thread(request, report, form, refused=refused.messages, status=409)
+    if as_json:
+        return JsonResponse({"sent": True}, status=201)
     messages.success(request, _("Your message was sent to the people handling your report."))
     return redirect("public:track")
+
+
+def _wants_json(request) -> bool:
+    # A browser accepts text/html (or */*); only a client asking for JSON alone gets it.
+    return request.accepts("application/json") and not request.accepts("text/html")
+
+
+def _json_error(code: str, message, *, status: int) -> JsonResponse:
+    return JsonResponse({"error": code, "message": str(message)}, status=status)
 
 
 @require_POST

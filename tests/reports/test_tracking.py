@@ -356,3 +356,23 @@ def test_a_merged_receipt_lives_as_long_as_the_report_it_was_merged_into(
     with _later(291):
         assert _follow(client, merged.code).status_code == 200
     assert TRACKING_SESSION_KEY not in client.session
+
+
+def test_a_json_client_gets_409_json_for_a_message_to_a_closed_report(client, named, leader_x):
+    _follow(client, named.code)
+    asking_json = {"HTTP_ACCEPT": "application/json"}
+    sent = client.post("/report/track/message/", {"message": "Thêm"}, **asking_json)
+    assert sent.status_code == 201 and sent.json() == {"sent": True}
+    empty = client.post("/report/track/message/", {"message": " "}, **asking_json)
+    assert empty.status_code == 400 and "message" in empty.json()["fields"]
+    _resolve(named, leader_x)
+
+    refused = client.post("/report/track/message/", {"message": "Thêm nữa"}, **asking_json)
+
+    assert refused.status_code == 409
+    assert refused["Content-Type"] == "application/json"
+    assert refused.json() == {"error": "closed", "message": str(tracking.CLOSED_MESSAGE)}
+    assert ReportEvent.objects.filter(kind=ReportEvent.Kind.REPORTER_MESSAGE).count() == 1
+    client.post("/report/track/stop/")
+    stranger = client.post("/report/track/message/", {"message": "?"}, **asking_json)
+    assert stranger.status_code == 403 and stranger.json()["error"] == "not_following"
