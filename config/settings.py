@@ -260,8 +260,9 @@ REST_FRAMEWORK = {
 # django-import-export: a batch with any bad row is rolled back as a whole.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# A cell starting with = would run as a formula in the clerk's spreadsheet.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Off: it drops a leading "=" from the data. The admin's formats keep formulas from
+# running without changing a value (groups/spreadsheet_cells.py).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_SERIALIZER = "json"
@@ -319,6 +320,12 @@ for _scope, _numbers in PUBLIC_RATE_LIMITS.items():
             f"{_prefix}_RATE_LIMIT and {_prefix}_RATE_WINDOW must be 1 or more"
         )
 
+# After a report is closed, its receipt opens the thread for this many days more;
+# then it opens nothing, as a wrong code (reports/tracking.py).
+RECEIPT_DAYS_AFTER_CLOSING = env.integer("RECEIPT_DAYS_AFTER_CLOSING", default=90)
+if RECEIPT_DAYS_AFTER_CLOSING < 0:
+    raise ImproperlyConfigured("RECEIPT_DAYS_AFTER_CLOSING must be 0 or more")
+
 # Error reports (admin emails, the technical 500 page) of the public report
 # pages carry nothing about the sender (reports/privacy.py).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "reports.privacy.ReporterPrivacyFilter"
@@ -330,6 +337,10 @@ SITE_URL = env.string("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Escalation channels (reports/channels.py). Unset: that channel's notices fail
 # with a clear reason and show up for administrators.
+# Hosts the worker may reach even when they resolve to an internal address (a
+# gateway inside the network); every other webhook, SMS or Zalo URL must resolve
+# to public addresses only (reports/outbound.py).
+OUTBOUND_ALLOWED_HOSTS = env.string_list("OUTBOUND_ALLOWED_HOSTS", default=[])
 SMS_GATEWAY_URL = env.string("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.string("SMS_GATEWAY_TOKEN", default="")
 ZALO_ZNS_URL = env.string(

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -5,7 +6,6 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from treebeard.forms import movenodeform_factory
 
 from groups.models import (
@@ -22,6 +22,7 @@ from groups.models import (
 )
 from groups.poster_views import print_ward_posters
 from groups.resources import GroupResource, MembershipResource
+from groups.spreadsheet_cells import SafeCSV, SafeXLSX
 
 
 class ScopedAdminMixin:
@@ -57,6 +58,58 @@ class ScopedAdminMixin:
             raise PermissionDenied
 
 
+class SuperuserOnlyAdminMixin:
+    """Pages only a superuser sees: logins (a province administrator, who holds every
+    model permission through the role, must not make itself superuser or take over
+    another login) and secrets (webhook endpoints, Zalo tokens)."""
+
+    def _superuser(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._superuser(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._superuser(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return self._superuser(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return self._superuser(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._superuser(request) and super().has_delete_permission(request, obj)
+
+
+class WriteOnlySecretsForm(forms.ModelForm):
+    """A form whose `secret_fields` are never rendered back: typed in, stored, and
+    left as they are when the field is left empty on a change."""
+
+    secret_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.secret_fields:
+            field = self.fields[name]
+            field.widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})
+            if self.instance.pk:
+                field.required = False
+                field.help_text = _(
+                    "Stored; not shown. Leave empty to keep it, type to replace it."
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # clean() runs before the form writes to the instance, which still holds
+            # the stored value: an empty field puts that back instead of blanking it.
+            for name in self.secret_fields:
+                if not cleaned.get(name):
+                    cleaned[name] = getattr(self.instance, name)
+        return cleaned
+
+
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
     form = movenodeform_factory(Area)
@@ -69,7 +122,7 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SuperuserOnlyAdminMixin, BaseUserAdmin):
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         (_("Role in tuquan"), {"fields": ["role", "police_ward", "phone"]}),
@@ -116,8 +169,9 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
     the scoped changelist (`get_queryset`).
     """
 
-    import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX]
+    # Formula-safe, and what is exported imports back unchanged (groups/spreadsheet_cells.py).
+    import_formats = [SafeCSV, SafeXLSX]
+    export_formats = [SafeCSV, SafeXLSX]
     # Bad rows listed by the line the spreadsheet shows, with the reason in words.
     import_template_name = "admin/groups/import.html"
 

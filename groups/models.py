@@ -362,6 +362,16 @@ class MemberQuerySet(models.QuerySet):
             return self
         return self.filter(pk__in=Membership.objects.editable_by(user).values("member"))
 
+    def in_service(self):
+        """Members whose login is active and who belong to a group today.
+
+        The secret links a member holds (the calendar feed) work only for these:
+        access dies with the account or the membership (patrols/views.py).
+        """
+        return self.filter(
+            user__is_active=True, pk__in=Membership.objects.current().values("member")
+        )
+
 
 class Member(models.Model):
     """A person who serves in one or more groups; may have a login."""

@@ -128,7 +128,14 @@ def rotate_feed(request):
 @require_GET
 def feed(request, token):
     """The member's shifts as iCalendar; the secret token in the address is the key."""
-    calendar_feed = get_object_or_404(CalendarFeed.objects.select_related("member"), token=token)
+    # A deactivated login or a member who has left gets the same 404 as a wrong
+    # token: the address says nothing about whether it ever worked.
+    calendar_feed = get_object_or_404(
+        CalendarFeed.objects.select_related("member").filter(
+            member__in=Member.objects.in_service()
+        ),
+        token=token,
+    )
     now = timezone.now()
     text = ical.calendar_text(
         member=calendar_feed.member,

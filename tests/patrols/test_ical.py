@@ -1,7 +1,11 @@
 """A member's shifts as an iCalendar feed at a secret, rotatable address."""
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from groups.models import Member, Membership
 from patrols import ical
 from patrols import shifts as shift_rules
 from patrols.models import CalendarFeed
@@ -84,6 +88,53 @@ def test_a_cancelled_shift_stays_in_the_feed_as_cancelled(
 
 def test_a_wrong_token_finds_nothing(client, weekend_schedule, feed_x):
     assert client.get("/patrols/calendar/not-the-token.ics").status_code == 404
+
+
+def test_the_feed_dies_with_a_deactivated_login(client, weekend_schedule, feed_x, member_x):
+    address = f"/patrols/calendar/{feed_x.token}.ics"
+    assert client.get(address).status_code == 200
+    member_x.is_active = False
+    member_x.save(update_fields=["is_active"])
+
+    refused = client.get(address)
+
+    # The same answer as a wrong token, and no shift in it.
+    assert refused.status_code == 404
+    assert b"VEVENT" not in refused.content
+    member_x.is_active = True
+    member_x.save(update_fields=["is_active"])
+    assert client.get(address).status_code == 200
+
+
+def test_the_feed_dies_when_the_member_leaves_the_group(
+    client, monday, weekend_schedule, feed_x, member_x
+):
+    address = f"/patrols/calendar/{feed_x.token}.ics"
+    assert client.get(address).status_code == 200
+    membership = Membership.objects.get(member__user=member_x)
+    membership.ended = timezone.localdate() - datetime.timedelta(days=1)
+    membership.save(update_fields=["ended"])
+
+    refused = client.get(address)
+
+    assert refused.status_code == 404
+    assert b"VEVENT" not in refused.content
+
+
+def test_the_feed_of_a_member_who_has_not_joined_yet_is_refused(
+    client, monday, weekend_schedule, feed_x, member_x
+):
+    Membership.objects.filter(member__user=member_x).update(
+        started=timezone.localdate() + datetime.timedelta(days=30)
+    )
+
+    assert client.get(f"/patrols/calendar/{feed_x.token}.ics").status_code == 404
+
+
+def test_the_feed_of_a_member_without_a_login_is_refused(client, weekend_schedule, feed_x):
+    Member.objects.filter(pk=feed_x.member_id).update(user=None)
+
+    assert client.get(f"/patrols/calendar/{feed_x.token}.ics").status_code == 404
 
 
 def test_a_new_address_makes_the_old_one_stop_working(client, weekend_schedule, feed_x, member_x):

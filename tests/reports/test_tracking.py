@@ -5,14 +5,18 @@ shows internal notes or who handles the report, and it answers a wrong code,
 a wrong passphrase and a code that does not exist the same way.
 """
 
+import datetime
 import re
 import secrets
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
+from django.utils.formats import date_format
 
-from reports import ratelimit, receipts
+from reports import ratelimit, receipts, tracking
 from reports.conversation import add_note, ask_reporter
 from reports.models import ReportEvent, Status
 from reports.public_views import NOT_FOUND_MESSAGE, TRACKING_SESSION_KEY
@@ -221,3 +225,154 @@ def test_following_starts_a_new_session(client, named):
     _follow(client, named.code)
 
     assert client.cookies["sessionid"].value != before
+
+
+# The life of a receipt: readable for a while after closing, then gone
+
+
+def _resolve(receipt, leader_x):
+    receipt.report.transition(
+        to=Status.RESOLVED, by=leader_x, outcome="Đã trả lại xe cho chủ.", public=True
+    )
+
+
+def _later(days: float):
+    return time_machine.travel(timezone.now() + datetime.timedelta(days=days), tick=False)
+
+
+def test_a_closed_report_says_so_and_offers_a_new_report_instead_of_a_reply_box(
+    client, named, leader_x
+):
+    _resolve(named, leader_x)
+    _follow(client, named.code)
+
+    html = client.get("/report/track/").content.decode()
+
+    assert "This report is closed" in html
+    assert "Resolved" in html
+    assert 'action="/report/track/message/"' not in html
+    assert 'name="message"' not in html
+    assert 'href="/report/new/"' in html
+    until = timezone.localtime(named.report.closed_at) + datetime.timedelta(days=90)
+    assert date_format(until, "SHORT_DATE_FORMAT") in html
+
+
+def test_a_message_to_a_closed_report_is_refused_with_409_and_not_saved(client, named, leader_x):
+    _follow(client, named.code)
+    _resolve(named, leader_x)  # closed while the reporter had the page open
+
+    response = client.post("/report/track/message/", {"message": "Thêm một chi tiết"})
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert str(tracking.CLOSED_MESSAGE) in html
+    assert 'href="/report/new/"' in html
+    assert not ReportEvent.objects.filter(kind=ReportEvent.Kind.REPORTER_MESSAGE).exists()
+
+
+def test_a_reopened_report_takes_messages_again(client, named, leader_x, police_a):
+    _resolve(named, leader_x)
+    named.report.transition(to=Status.IN_PROGRESS, by=police_a, note="Chưa xong", public=True)
+    _follow(client, named.code)
+
+    response = client.post("/report/track/message/", {"message": "Cảm ơn"})
+
+    assert response.status_code == 302
+    assert ReportEvent.objects.filter(kind=ReportEvent.Kind.REPORTER_MESSAGE).count() == 1
+
+
+def test_the_receipt_opens_a_closed_report_for_ninety_days_then_as_a_wrong_code(
+    client, tip, leader_x
+):
+    _resolve(tip, leader_x)
+    with _later(89.9):
+        assert _follow(client, tip.code, tip.passphrase).status_code == 302
+        client.post("/report/track/stop/")
+        client.get("/report/track/")  # shows (and so clears) the "no longer follows" note
+
+    with _later(90.1):
+        expired = _follow(client, tip.code, tip.passphrase)
+        unknown = _follow(client, receipts.new_receipt_code(), tip.passphrase)
+
+    # No oracle: the same page as for a code that never existed.
+    assert expired.status_code == unknown.status_code == 200
+    assert _without_tokens(expired.content.decode()) == _without_tokens(unknown.content.decode())
+    assert str(NOT_FOUND_MESSAGE) in expired.content.decode()
+    assert TRACKING_SESSION_KEY not in client.session
+
+
+def test_a_browser_following_a_report_loses_it_when_the_receipt_expires(
+    client, named, leader_x, settings
+):
+    # A day, so that the session itself (two weeks) outlives the receipt.
+    settings.RECEIPT_DAYS_AFTER_CLOSING = 1
+    _follow(client, named.code)
+    _resolve(named, leader_x)
+    with _later(0.9):
+        assert str(named.report.category) in client.get("/report/track/").content.decode()
+
+    with _later(1.1):
+        page = client.get("/report/track/")
+        refused = client.post("/report/track/message/", {"message": "Còn ai đọc không?"})
+
+    assert 'name="code"' in page.content.decode()
+    assert str(named.report.category) not in page.content.decode()
+    assert refused.status_code == 302 and refused.url == "/report/track/"
+    assert TRACKING_SESSION_KEY not in client.session
+    assert not ReportEvent.objects.filter(kind=ReportEvent.Kind.REPORTER_MESSAGE).exists()
+
+
+def test_the_days_after_closing_are_a_setting(client, named, leader_x, settings):
+    settings.RECEIPT_DAYS_AFTER_CLOSING = 7
+    _resolve(named, leader_x)
+
+    with _later(6):
+        assert _follow(client, named.code).status_code == 302
+        client.post("/report/track/stop/")
+    with _later(8):
+        assert _follow(client, named.code).status_code == 200
+    assert TRACKING_SESSION_KEY not in client.session
+
+
+def test_a_merged_receipt_lives_as_long_as_the_report_it_was_merged_into(
+    client, file_report, theft, ward_a, unit_a1, group_x, leader_x
+):
+    original = file_report(category=theft, ward=ward_a, unit=unit_a1)
+    merged = file_report(category=theft, ward=ward_a, unit=unit_a1)
+    merged.report.transition(
+        to=Status.DUPLICATE, by=leader_x, duplicate_of=original.report, public=True
+    )
+
+    # The report followed is still being handled: the receipt works, and takes messages.
+    with _later(200):
+        assert _follow(client, merged.code).status_code == 302
+        assert client.post("/report/track/message/", {"message": "Vẫn chờ"}).status_code == 302
+        client.post("/report/track/stop/")
+        _resolve(original, leader_x)
+    with _later(289):
+        assert _follow(client, merged.code).status_code == 302
+        assert client.post("/report/track/message/", {"message": "Hết"}).status_code == 409
+        client.post("/report/track/stop/")
+    with _later(291):
+        assert _follow(client, merged.code).status_code == 200
+    assert TRACKING_SESSION_KEY not in client.session
+
+
+def test_a_json_client_gets_409_json_for_a_message_to_a_closed_report(client, named, leader_x):
+    _follow(client, named.code)
+    asking_json = {"HTTP_ACCEPT": "application/json"}
+    sent = client.post("/report/track/message/", {"message": "Thêm"}, **asking_json)
+    assert sent.status_code == 201 and sent.json() == {"sent": True}
+    empty = client.post("/report/track/message/", {"message": " "}, **asking_json)
+    assert empty.status_code == 400 and "message" in empty.json()["fields"]
+    _resolve(named, leader_x)
+
+    refused = client.post("/report/track/message/", {"message": "Thêm nữa"}, **asking_json)
+
+    assert refused.status_code == 409
+    assert refused["Content-Type"] == "application/json"
+    assert refused.json() == {"error": "closed", "message": str(tracking.CLOSED_MESSAGE)}
+    assert ReportEvent.objects.filter(kind=ReportEvent.Kind.REPORTER_MESSAGE).count() == 1
+    client.post("/report/track/stop/")
+    stranger = client.post("/report/track/message/", {"message": "?"}, **asking_json)
+    assert stranger.status_code == 403 and stranger.json()["error"] == "not_following"

@@ -95,7 +95,10 @@ def mailbox(smtp_server):
 
 
 @pytest.fixture
-def web():
+def web(settings):
+    """The receivers run on loopback, which the worker refuses unless named
+    (reports/outbound.py); tests of the refusal take this setting away again."""
+    settings.OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]
     server = Web()
     yield server
     server.close()
@@ -198,6 +201,7 @@ def worker_process(broker, smtp_server, settings, tmp_path):
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
         "SITE_URL": settings.SITE_URL,
         "CONN_MAX_AGE": "0",
+        "OUTBOUND_ALLOWED_HOSTS": "127.0.0.1",
     }
     process = WorkerProcess(env=env, log=tmp_path / "worker.log")
     yield process

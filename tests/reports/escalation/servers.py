@@ -237,10 +237,11 @@ class Answer:
     body: dict = field(default_factory=lambda: {"error": 0, "data": {"msg_id": "msg-1"}})
     delay: float = 0.0
     raw: bytes | None = None  # sent as is instead of an HTTP response: a broken peer
+    headers: dict = field(default_factory=dict)  # a Location, say
 
 
 class Web:
-    """Records every POST; `answer(path, responder)` programs what a path says.
+    """Records every POST (and GET); `answer(path, responder)` programs what a path says.
 
     A responder takes the Request and returns an Answer; by default every path
     answers 200 {"error": 0, …}, as Zalo and most gateways do on success.
@@ -273,8 +274,13 @@ class Web:
                 self.send_response(answer.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(payload)
+
+            # A followed redirect would come as a GET: recorded like a POST.
+            do_GET = do_POST
 
             def log_message(self, format, *args):
                 pass

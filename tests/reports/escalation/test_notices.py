@@ -209,6 +209,48 @@ def test_acknowledge_link_is_refused_to_police_of_another_ward_and_when_forged(
     assert Report.objects.get(pk=report.pk).escalate_at is not None
 
 
+@pytest.mark.django_db
+def test_acknowledge_link_dies_with_the_contact_it_was_sent_to(
+    chain, file_report, theft, ward_a, unit_a1, group_x, police_a, client, settings
+):
+    chain.first.user = police_a
+    chain.first.save(update_fields=["user"])
+    receipt = file_report(category=theft, ward=ward_a, unit=unit_a1)
+    report = _overdue(receipt, late=datetime.timedelta(minutes=1))
+    sweep()
+    notice = Notice.objects.get(escalation__report=report, contact=chain.first)
+    path = acknowledge_link(notice).removeprefix(settings.SITE_URL)
+    escalation = notice.escalation
+    client.force_login(police_a)
+    assert client.get(path).status_code == 200
+
+    # The contact leaves the ward's list: the link stops speaking for anyone.
+    chain.first.active = False
+    chain.first.save(update_fields=["active"])
+    assert client.get(path).status_code == 404
+    assert client.post(path).status_code == 404
+    chain.first.active = True
+    chain.first.save(update_fields=["active"])
+    assert client.get(path).status_code == 200
+
+    # The contact's login is deactivated: refused, even to a session opened before.
+    police_a.is_active = False
+    police_a.save(update_fields=["is_active"])
+    refused = client.post(path)
+    assert refused.status_code == 302
+    assert refused.url.startswith(reverse("login"))
+    # Another officer of the ward cannot use a link sent to the deactivated login.
+    colleague = type(police_a).objects.create_user(
+        "police_a2", role=police_a.role, police_ward=police_a.police_ward
+    )
+    client.force_login(colleague)
+    assert client.post(path).status_code == 404
+
+    escalation.refresh_from_db()
+    assert escalation.acknowledged_at is None
+    assert Report.objects.get(pk=report.pk).escalate_at is not None
+
+
 def test_webhook_arrives_signed_with_the_endpoints_secret_and_an_idempotency_key(
     worker, finished, web, chain, file_report, theft, ward_a, unit_a1, group_x
 ):
