@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "reports",
     "patrols",
     "mediation",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

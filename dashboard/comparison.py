@@ -15,11 +15,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reports.dashboard import durations
-from reports.dashboard.filters import DashboardFilter
-from reports.dashboard.now import unacknowledged_escalations
-from reports.dashboard.tables import Table
-from reports.dashboard.trends import one_decimal
+from dashboard import durations
+from dashboard.filters import DashboardFilter
+from dashboard.now import unacknowledged_escalations
+from dashboard.tables import Table
+from dashboard.trends import one_decimal
 from reports.models import OPEN_STATUSES
 
 

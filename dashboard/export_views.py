@@ -1,5 +1,5 @@
 """Downloads from the dashboard: the filtered report list, any dashboard table, and
-the monthly summary of a commune/ward (reports/dashboard/exports.py, summary.py)."""
+the monthly summary of a commune/ward (dashboard/exports.py, summary.py)."""
 
 import datetime
 
@@ -12,17 +12,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from dashboard import comparison, exports, trends
+from dashboard.access import dashboard_view
+from dashboard.filters import DATE_VALIDATORS, EARLIEST_DAY, LATEST_DAY, dashboard_wards
+from dashboard.summary import monthly_summary
+from dashboard.tables import Table
+from dashboard.views import dashboard_filter, private, shows_comparison
 from mediation.documents import render_pdf
-from reports.dashboard import comparison, exports, trends
-from reports.dashboard.access import dashboard_view
-from reports.dashboard.filters import DATE_VALIDATORS, EARLIEST_DAY, LATEST_DAY, dashboard_wards
-from reports.dashboard.summary import monthly_summary
-from reports.dashboard.tables import Table
-from reports.dashboard.views import dashboard_filter, private, shows_comparison
+from reports import spreadsheets
 
 SUMMARY_TEMPLATE = "dashboard/summary_pdf.html"
 SUMMARY_FORMATS = [("xlsx", "XLSX"), ("pdf", "PDF")]
-COMPARISON_KEY = "ward-comparison"  # the key reports.dashboard.comparison gives its table
+COMPARISON_KEY = "ward-comparison"  # the key dashboard.comparison gives its table
 
 
 def _valid_filter(request):
@@ -49,9 +50,9 @@ def export_reports(request, fmt):
     filename = f"reports-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
     columns, rows = exports.report_columns(), exports.report_rows(filterset.qs)
     if fmt == "csv":
-        return exports.csv_response(filename=filename, columns=columns, rows=rows)
-    sheet = exports.Sheet(_("Reports"), columns, rows)
-    return exports.xlsx_response(filename=filename, sheets=[sheet])
+        return spreadsheets.csv_response(filename=filename, columns=columns, rows=rows)
+    sheet = spreadsheets.Sheet(_("Reports"), columns, rows)
+    return spreadsheets.xlsx_response(filename=filename, sheets=[sheet])
 
 
 @require_GET
@@ -67,8 +68,8 @@ def export_table(request, key, fmt):
     start, end = filterset.period
     filename = f"{table.key}-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
     if fmt == "csv":
-        return exports.csv_response(filename=filename, columns=table.columns, rows=table.rows)
-    return exports.xlsx_response(filename=filename, sheets=[exports.table_sheet(table)])
+        return spreadsheets.csv_response(filename=filename, columns=table.columns, rows=table.rows)
+    return spreadsheets.xlsx_response(filename=filename, sheets=[exports.table_sheet(table)])
 
 
 def dashboard_table(key: str, filterset, *, sort: str | None = None) -> Table | None:
@@ -137,7 +138,7 @@ def summary(request, year, month, fmt):
     if fmt == "xlsx":
         subtitle = f"{place}, {first:%m/%Y}"
         sheets = [exports.table_sheet(table, subtitle=subtitle) for table in tables]
-        return exports.xlsx_response(filename=filename, sheets=sheets)
+        return spreadsheets.xlsx_response(filename=filename, sheets=sheets)
     content = render_pdf(
         template=SUMMARY_TEMPLATE,
         context={"tables": tables, "place": place, "month": first},

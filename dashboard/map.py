@@ -4,7 +4,7 @@ Each point carries what a marker and its popup show and nothing more: never a
 report's description, its address, its receipt or anything about the
 reporter. Anonymous and police-only reports are flagged as tips; they reach
 the map at all only because the dashboard is for the police and province
-administrators (reports/dashboard/access.py).
+administrators (dashboard/access.py).
 
 Each collection is one query over named columns (`.values()`), whatever the
 number of rows, and the reports are capped at the most recent `POINT_LIMIT`.

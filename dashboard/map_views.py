@@ -4,9 +4,9 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from reports.dashboard.access import may_use_dashboard
-from reports.dashboard.map import hotspot_points, report_points
-from reports.dashboard.views import dashboard_filter, private
+from dashboard.access import may_use_dashboard
+from dashboard.map import hotspot_points, report_points
+from dashboard.views import dashboard_filter, private
 
 
 @require_GET

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django_filters.constants import EMPTY_VALUES
 
+from dashboard.filters import DashboardFilter
 from groups.models import SelfManagementGroup
 from patrols.models import PatrolLog
-from reports.dashboard.filters import DashboardFilter
 from reports.models import OPEN_STATUSES, Escalation, Report, Status
 
 MOST_URGENT_ROWS = 10

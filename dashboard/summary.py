@@ -4,7 +4,7 @@ category, handling times, escalations, mediation results and patrols.
 The summary is the dashboard itself filtered to one calendar month (local time)
 and one commune/ward, so its figures are those the page shows for the same
 filters: the handling times, mediation and patrol tables are the trends' own
-(reports/dashboard/trends.py, which read mediation/stats.py and
+(dashboard/trends.py, which read mediation/stats.py and
 patrols/coverage.py); the reports by category and the escalations by level are
 added here. Each part is a dashboard `Table`: the XLSX writes one sheet per
 table, the PDF draws them one after another from the same rows.
@@ -17,9 +17,9 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reports.dashboard import durations, trends
-from reports.dashboard.filters import DashboardFilter
-from reports.dashboard.tables import Table
+from dashboard import durations, trends
+from dashboard.filters import DashboardFilter
+from dashboard.tables import Table
 from reports.models import Category, Escalation, Report
 from reports.models.reports import OPEN_STATUSES, Status
 
@@ -27,7 +27,7 @@ from reports.models.reports import OPEN_STATUSES, Status
 def month_filter(*, user, ward, year: int, month: int) -> DashboardFilter:
     """The dashboard's filter for one month and `ward` (None: all the user's wards).
 
-    `ward` must be one of the user's (reports.dashboard.filters.dashboard_wards):
+    `ward` must be one of the user's (dashboard.filters.dashboard_wards):
     a ward outside them makes the filter invalid, which the caller must refuse.
     """
     first = datetime.date(year, month, 1)

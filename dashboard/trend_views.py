@@ -4,9 +4,9 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from reports.dashboard.access import may_use_dashboard
-from reports.dashboard.trends import CHART_SERIES, TRENDS
-from reports.dashboard.views import dashboard_filter, private
+from dashboard.access import may_use_dashboard
+from dashboard.trends import CHART_SERIES, TRENDS
+from dashboard.views import dashboard_filter, private
 
 
 @require_GET

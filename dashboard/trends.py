@@ -1,6 +1,6 @@
 """The dashboard's trends: whether the self-management models work, figure by figure.
 
-Each function takes the dashboard's filter (reports/dashboard/filters.py) and returns
+Each function takes the dashboard's filter (dashboard/filters.py) and returns
 one Table, from a fixed number of aggregate queries whatever the number of reports,
 cases or shifts: PostgreSQL counts and takes the medians, Python only lays out rows.
 
@@ -28,14 +28,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from dashboard import durations
+from dashboard.filters import ONE_DAY, day_start
+from dashboard.tables import Table
 from groups.models import ModelType, SelfManagementGroup
 from mediation.models import MediationCase
 from mediation.stats import Figures as CaseFigures
 from mediation.stats import Period, statistics
 from patrols import coverage
-from reports.dashboard import durations
-from reports.dashboard.filters import ONE_DAY, day_start
-from reports.dashboard.tables import Table
 
 TITLES = {
     "headlines": _("The province's outcome figures"),

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from reports.dashboard import export_views, map_views, trend_views, views
+from dashboard import export_views, map_views, trend_views, views
 
 app_name = "dashboard"
 

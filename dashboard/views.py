@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from dashboard import comparison, trends
+from dashboard.access import dashboard_view
+from dashboard.filters import DashboardFilter
+from dashboard.now import now_panel
 from reports import escalation
-from reports.dashboard import comparison, trends
-from reports.dashboard.access import dashboard_view
-from reports.dashboard.filters import DashboardFilter
-from reports.dashboard.now import now_panel
 from reports.models import Escalation, Report
 
 private = cache_control(private=True, no_store=True)

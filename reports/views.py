@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from groups.models import Membership
 from reports import conversation
-from reports.dashboard.exports import csv_response
 from reports.duplicates import merge_duplicate, similar_open_reports
 from reports.filters import ReportFilter
 from reports.forms import LoggedReportForm
@@ -33,6 +32,7 @@ from reports.handling_forms import (
 from reports.intake import submit_report
 from reports.lifecycle import allowed_targets, handler_role
 from reports.models import Report, ReporterContact, ReportEvent, ReportPhoto, Status
+from reports.spreadsheets import csv_response
 from reports.vault_access import may_reveal_contact, reveal_contact
 
 PAGE_SIZE = 25

@@ -1,12 +1,12 @@
 """The dashboard's exports panel: the monthly summary's form, for
-reports/templates/dashboard/_exports.html."""
+dashboard/templates/dashboard/_exports.html."""
 
 import datetime
 
 from django import template
 from django.utils import timezone
 
-from reports.dashboard.export_views import SummaryForm
+from dashboard.export_views import SummaryForm
 
 register = template.Library()
 

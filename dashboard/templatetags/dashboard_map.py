@@ -1,4 +1,4 @@
-"""The dashboard map's tile server, for reports/templates/dashboard/_map.html."""
+"""The dashboard map's tile server, for dashboard/templates/dashboard/_map.html."""
 
 from django import template
 from django.conf import settings

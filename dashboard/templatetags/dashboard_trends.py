@@ -1,10 +1,10 @@
-"""The trends panel's figures and headlines, for reports/templates/dashboard/_trends.html."""
+"""The trends panel's figures and headlines, for dashboard/templates/dashboard/_trends.html."""
 
 from django import template
 from django.urls import reverse
 from django.utils.formats import number_format
 
-from reports.dashboard import trends
+from dashboard import trends
 
 register = template.Library()
 

@@ -10,6 +10,9 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from dashboard.filters import DashboardFilter
+from dashboard.now import counts, now_reports, patrols_under_way
+from dashboard.trends import headline_figures
 from groups.models import (
     Area,
     EmergencyContact,
@@ -25,9 +28,6 @@ from groups.models import (
 from mediation.models import MediationCase
 from mediation.stats import Period, statistics
 from patrols.models import Hotspot, PatrolLog, PatrolShift
-from reports.dashboard.filters import DashboardFilter
-from reports.dashboard.now import counts, now_reports, patrols_under_way
-from reports.dashboard.trends import headline_figures
 from reports.models import Escalation, Report, ReportAssignment, ReportEvent, Status
 
 DEMO_USERNAMES = ["admin", "police", "leader", "member"]

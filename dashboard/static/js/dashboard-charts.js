@@ -1,4 +1,4 @@
-// The dashboard's trends (reports/templates/dashboard/_trends.html): each
+// The dashboard's trends (dashboard/templates/dashboard/_trends.html): each
 // <figure data-trend-url> fetches its table as JSON, draws it with Chart.js and
 // writes the same rows into the figure's <table>, the alternative for screen
 // readers and for copying numbers. Without Chart.js the tables still fill.

@@ -1,4 +1,4 @@
-// The dashboard map (reports/templates/dashboard/_map.html): fetches the points
+// The dashboard map (dashboard/templates/dashboard/_map.html): fetches the points
 // of the page's filters, draws reports as clustered markers by status and
 // hotspots as circles, and lists the same points for keyboards and screen
 // readers. Without tiles (offline, blocked server) the points are still drawn;
