@@ -181,7 +181,7 @@ def _only_email():
 
 
 def _put_back(report_ids: list[int], first_event_id: int) -> None:
-    from groups.synthetic import delete_rows
+    from demo.synthetic.groups import delete_rows
     from reports.models import Escalation, Report, ReportEvent
 
     with transaction.atomic():

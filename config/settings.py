@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "patrols",
     "mediation",
     "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,8 @@
-"""Two years of believable activity for the demo of groups/demo.py.
+"""Two years of believable activity for the demo of demo/seed/groups.py.
 
 Reports, patrols and mediation cases in the seven demo communes/wards, made by the
-province-scale generators of each app (``reports/demo.py``, ``patrols/demo.py``,
-``mediation/demo.py`` call their ``synthetic`` modules) on a ``World`` that
+province-scale generators of each app (``demo/seed/reports.py``, ``demo/seed/patrols.py``,
+``demo/seed/mediation.py`` call their ``synthetic`` modules) on a ``World`` that
 describes the demo's units and groups instead of generated ones. So the demo
 shows the same mix of categories, channels, statuses, handling times, patrol
 rhythms and mediation outcomes as the benchmarks, at a few hundred rows.
@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from groups.demo import DEMO_WARDS, LEADER_GROUP, POLICE_WARD, WARD_CENTRES, group_specs
+from demo.seed.groups import DEMO_WARDS, LEADER_GROUP, POLICE_WARD, WARD_CENTRES, group_specs
+from demo.seed.mediation import seed_demo_mediation
+from demo.seed.patrols import seed_demo_patrols
+from demo.seed.reports import seed_demo_reports
+from demo.synthetic.groups import GroupInfo, Options, Unit, World
 from groups.models import Area, AreaKind, Membership, PoliceContact, SelfManagementGroup, User
-from groups.synthetic import GroupInfo, Options, Unit, World
-from mediation.demo import seed_demo_mediation
-from patrols.demo import seed_demo_patrols
-from reports.demo import seed_demo_reports
 
 SEED = 2025  # the same demo every time, up to the day it is made
 YEARS = 2
@@ -111,7 +111,7 @@ def demo_world() -> World:
 def seed_demo_activity() -> ActivitySummary:
     """Add the demo's history where it has none, and what must be going on now.
 
-    Run after ``groups.demo.seed_demo``; the caller runs the escalation sweep once
+    Run after ``demo.seed.groups.seed_demo``; the caller runs the escalation sweep once
     this has committed, so that the overdue reports are escalated at once.
     """
     now = timezone.now()

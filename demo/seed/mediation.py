@@ -1,7 +1,7 @@
 """The demo's mediation cases: two years of the demo's mediation groups at work.
 
-They come from mediation/synthetic.py on the demo's ``World`` (see
-groups/demo_activity.py): the mix of disputes and of how they came in, the
+They come from demo/synthetic/mediation.py on the demo's ``World`` (see
+demo/seed/activity.py): the mix of disputes and of how they came in, the
 mediators and sessions, some cases following a fight report of the same
 commune/ward, recent ones still being mediated. The generator's outcomes make
 85 % of the mediated cases successful, the top of the province's 70-85 %; the
@@ -12,8 +12,8 @@ the demo's mediation groups have no case yet, so a second ``seed_demo`` adds non
 
 import dataclasses
 
-from groups.synthetic import Options, StepLog, World
-from mediation import synthetic
+from demo.synthetic import mediation as synthetic
+from demo.synthetic.groups import Options, StepLog, World
 from mediation.models import Authority, CaseEvent, MediationCase, Status
 
 CASES = 160

@@ -1,8 +1,8 @@
 """The demo's patrols: the last months of the neighbourhood, market and park groups,
 and a patrol of the leader's group under way.
 
-The history comes from patrols/synthetic.py on the demo's ``World`` (see
-groups/demo_activity.py): the hotspots of each demo commune/ward, with positions
+The history comes from demo/synthetic/patrols.py on the demo's ``World`` (see
+demo/seed/activity.py): the hotspots of each demo commune/ward, with positions
 around its units, and weekly schedules for the patrolling groups, with their shifts
 up to eight weeks ahead and the logs, attendance and hotspot check-ins of the past
 ones (some cancelled or missed). It is added only while the demo groups have no
@@ -20,9 +20,10 @@ import uuid
 
 from django.db.models import Q
 
+from demo.synthetic import patrols as synthetic
+from demo.synthetic.groups import MARK, Options, StepLog, World
 from groups.models import Membership, SelfManagementGroup, User
-from groups.synthetic import MARK, Options, StepLog, World
-from patrols import logbook, shifts, synthetic
+from patrols import logbook, shifts
 from patrols.models import Hotspot, PatrolLog, PatrolShift
 
 # Months of patrols, and the groups that patrol: the leader's and every fourth other

@@ -1,7 +1,7 @@
 """The demo's reports: two years of them, and a few overdue ones for the escalation sweep.
 
-The history comes from reports/synthetic.py on the demo's ``World`` (see
-groups/demo_activity.py), so it has the benchmarks' mix of categories, channels,
+The history comes from demo/synthetic/reports.py on the demo's ``World`` (see
+demo/seed/activity.py), so it has the benchmarks' mix of categories, channels,
 anonymous tips, routing, handling times and timeline, incidents falling a fifth a
 year where a group works, and three in ten placed on the map. It is added only while
 no report lies in a demo unit, so a second ``seed_demo`` adds none.
@@ -19,9 +19,10 @@ import datetime
 
 from django.db.models import Q
 
+from demo.synthetic import reports as synthetic
+from demo.synthetic.groups import Options, StepLog, World
 from groups.models import Area
-from groups.synthetic import Options, StepLog, World
-from reports import escalation, receipts, routing, synthetic
+from reports import escalation, receipts, routing
 from reports.deadlines import deadline_for
 from reports.models import Category, Channel, Report, ReportAssignment, ReportEvent
 

@@ -35,8 +35,7 @@ from django.db.models import CASCADE, NOT_PROVIDED, SET_NULL, Model, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from groups.areas import load_official_areas
-from groups.demo import (
+from demo.seed.groups import (
     APARTMENTS,
     BORDER_AND_SEA,
     BRIGHT_CLEAN,
@@ -56,6 +55,7 @@ from groups.demo import (
     TIP_BOX,
     YOUTH_CLUB,
 )
+from groups.areas import load_official_areas
 from groups.models import (
     Area,
     AreaKind,

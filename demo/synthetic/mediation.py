@@ -1,6 +1,6 @@
 """Synthetic mediation cases for benchmarks: years of grassroots mediation in the province.
 
-Runs after groups/synthetic.py and reports/synthetic.py (see ``manage.py
+Runs after demo/synthetic/groups.py and demo/synthetic/reports.py (see ``manage.py
 generate_data``) with their interface: ``generate(*, options, world, log)`` and
 ``wipe(*, log)``. Cases belong to the generated mediation groups, which is how
 ``--wipe`` finds them again. What the rows look like, and why:
@@ -33,8 +33,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils.translation import gettext as _
 
-from groups.models import Membership, ModelType
-from groups.synthetic import (
+from demo.synthetic.groups import (
     MARK,
     Options,
     StepLog,
@@ -45,6 +44,7 @@ from groups.synthetic import (
     person_name,
     reserve_ids,
 )
+from groups.models import Membership, ModelType
 from mediation.models import (
     Authority,
     CaseEvent,

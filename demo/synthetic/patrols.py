@@ -1,6 +1,6 @@
 """Synthetic patrols for benchmarks: years of scheduled patrols, their logs and check-ins.
 
-Runs after groups/synthetic.py and reports/synthetic.py (see ``manage.py
+Runs after demo/synthetic/groups.py and demo/synthetic/reports.py (see ``manage.py
 generate_data``) with their interface: ``generate(*, options, world, log)`` and
 ``wipe(*, log)``. Patrol rows belong to generated groups, hotspots carry the
 groups' ``MARK`` in their notes: that is how ``--wipe`` finds them again. What the
@@ -38,9 +38,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups.demo import INDUSTRIAL_PARK, MARKET
-from groups.models import Membership, ModelType
-from groups.synthetic import (
+from demo.seed.groups import INDUSTRIAL_PARK, MARKET
+from demo.synthetic.groups import (
     MARK,
     Options,
     StepLog,
@@ -51,6 +50,7 @@ from groups.synthetic import (
     person_name,
     reserve_ids,
 )
+from groups.models import Membership, ModelType
 from patrols.models import (
     Hotspot,
     HotspotCheckIn,

@@ -1,6 +1,6 @@
 """Synthetic reports for benchmarks: years of incidents across the generated province.
 
-Runs after groups/synthetic.py (see ``manage.py generate_data``) and places every
+Runs after demo/synthetic/groups.py (see ``manage.py generate_data``) and places every
 report in one of the residential units it generated, which is also how ``--wipe``
 finds the reports again. What the rows look like, and why:
 
@@ -48,8 +48,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from groups.models import AreaKind
-from groups.synthetic import (
+from demo.synthetic.groups import (
     UNIT_CODE_PREFIX,
     Options,
     StepLog,
@@ -61,6 +60,7 @@ from groups.synthetic import (
     person_name,
     reserve_ids,
 )
+from groups.models import AreaKind
 from reports.deadlines import OFFICE_TIME_ZONE, WORKING_HOURS, WORKING_WEEKDAYS
 from reports.models import (
     Category,

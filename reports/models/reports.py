@@ -324,7 +324,7 @@ class Report(models.Model):
                 fields=["ward", "due_at"],
                 # Spelt out rather than status__in: PostgreSQL writes an IN list back
                 # differently from how it was given, and the bulk load that drops and
-                # re-creates indexes (groups/synthetic.py) must give back the same one.
+                # re-creates indexes (demo/synthetic/groups.py) must give back the same one.
                 condition=Q(status=Status.NEW)
                 | Q(status=Status.ACKNOWLEDGED)
                 | Q(status=Status.IN_PROGRESS),

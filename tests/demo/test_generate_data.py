@@ -13,8 +13,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import translation
 
+from demo.synthetic.groups import MARK, UNIT_CODE_PREFIX, StepLog, bulk_load, copy_rows
 from groups.models import Area, Member, Membership, PoliceContact, SelfManagementGroup, User
-from groups.synthetic import MARK, UNIT_CODE_PREFIX, StepLog, bulk_load, copy_rows
 from reports import routing
 from reports.deadlines import deadline_for
 from reports.models import (

@@ -8,13 +8,13 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from groups import synthetic as groups_synthetic
+from demo.synthetic import groups as groups_synthetic
+from demo.synthetic import mediation as synthetic
+from demo.synthetic import reports as reports_synthetic
+from demo.synthetic.groups import Options, StepLog, World
 from groups.models import Area, Membership, SelfManagementGroup
-from groups.synthetic import Options, StepLog, World
-from mediation import synthetic
 from mediation.models import CaseEvent, CaseMediator, MediationCase, Status
 from mediation.stats import Period, statistics
-from reports import synthetic as reports_synthetic
 
 NOW = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC)
 REPORTS = 4000  # one case per twenty reports: 200 cases

@@ -1,4 +1,4 @@
-"""patrols/synthetic.py at tiny scale: the rows are sound, coverage can be read off them,
+"""demo/synthetic/patrols.py at tiny scale: the rows are sound, coverage can be read off them,
 and --wipe takes them away again."""
 
 import datetime
@@ -7,9 +7,9 @@ import pytest
 import time_machine
 from django.db.models import Count, Exists, Max, OuterRef, Q
 
-from groups import synthetic as groups_synthetic
-from groups.synthetic import MARK, Options, StepLog, World
-from patrols import synthetic
+from demo.synthetic import groups as groups_synthetic
+from demo.synthetic import patrols as synthetic
+from demo.synthetic.groups import MARK, Options, StepLog, World
 from patrols.models import (
     Hotspot,
     HotspotCheckIn,

@@ -1,7 +1,7 @@
 """`manage.py generate_data`: province-scale synthetic data for the benchmarks in bench/.
 
 A thin command: the generators live in each app's ``synthetic`` module (see
-groups/synthetic.py for their interface) and run in the order of GENERATORS, in
+demo/synthetic/groups.py for their interface) and run in the order of GENERATORS, in
 one transaction (``--wipe`` removes the old rows in one of its own first). An app
 that adds models to the benchmarks adds its module here.
 """
@@ -15,11 +15,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups import synthetic
-from groups.synthetic import Options, StepLog, World
+from demo.synthetic import groups as synthetic
+from demo.synthetic.groups import Options, StepLog, World
 
 # In dependency order: each generator may use what the ones before it put in the World.
-GENERATORS = ["groups.synthetic", "reports.synthetic", "mediation.synthetic", "patrols.synthetic"]
+GENERATORS = [
+    "demo.synthetic.groups",
+    "demo.synthetic.reports",
+    "demo.synthetic.mediation",
+    "demo.synthetic.patrols",
+]
 
 
 class Command(BaseCommand):

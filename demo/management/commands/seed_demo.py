@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from groups.demo import seed_demo
-from groups.demo_activity import seed_demo_activity
+from demo.seed.activity import seed_demo_activity
+from demo.seed.groups import seed_demo
 from reports import escalation
 
 
