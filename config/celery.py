@@ -9,6 +9,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("tuquan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Escalation's tasks live in its package (reports/escalation/tasks.py and beat.py).
+app.autodiscover_tasks(["reports.escalation"], related_name="tasks")
+app.autodiscover_tasks(["reports.escalation"], related_name="beat")
 
 
 @worker_init.connect

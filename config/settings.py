@@ -329,7 +329,7 @@ DEFAULT_EXCEPTION_REPORTER = "reports.privacy.ReporterPrivacyExceptionReporter"
 # `make run` sets it to the address it serves on (its PORT).
 SITE_URL = env.string("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-# Escalation channels (reports/channels.py). Unset: that channel's notices fail
+# Escalation channels (reports/escalation/channels.py). Unset: that channel's notices fail
 # with a clear reason and show up for administrators.
 SMS_GATEWAY_URL = env.string("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.string("SMS_GATEWAY_TOKEN", default="")

@@ -14,7 +14,7 @@ from dashboard import comparison, trends
 from dashboard.access import dashboard_view
 from dashboard.filters import DashboardFilter
 from dashboard.now import now_panel
-from reports import escalation
+from reports.escalation import chain as escalation
 from reports.models import Escalation, Report
 
 private = cache_control(private=True, no_store=True)

@@ -266,7 +266,7 @@ class ContactRevealAdmin(admin.ModelAdmin):
 
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
-    """The days off that deadlines counting working hours skip (reports/deadlines.py).
+    """The days off that deadlines counting working hours skip (reports/escalation/deadlines.py).
 
     Seeded for years ahead; administrators add the government's yearly decisions
     (the exact Tết break, swapped days) here.
@@ -278,4 +278,4 @@ class HolidayAdmin(admin.ModelAdmin):
 
 
 # The escalation chain has an admin module of its own.
-from reports import escalation_admin  # noqa: E402, F401
+from reports.escalation import admin as escalation_admin  # noqa: E402, F401

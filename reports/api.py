@@ -11,7 +11,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from reports import escalation
+from reports.escalation import chain as escalation
 from reports.filters import ReportFilter
 from reports.models import Escalation, Report, Status
 

@@ -13,10 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.celery import enqueue_after_commit
-from reports import escalation, receipts, routing
-from reports.deadlines import deadline_for
+from reports import receipts, routing
+from reports.escalation import chain as escalation
+from reports.escalation.deadlines import deadline_for
+from reports.escalation.tasks import notify_leaders_of_new_report
 from reports.models import Report, ReportAssignment, ReporterContact, ReportEvent, ReportPhoto
-from reports.tasks import notify_leaders_of_new_report
 
 
 @dataclass(frozen=True)

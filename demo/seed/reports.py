@@ -22,8 +22,9 @@ from django.db.models import Q
 from demo.synthetic import reports as synthetic
 from demo.synthetic.groups import Options, StepLog, World
 from groups.models import Area
-from reports import escalation, receipts, routing
-from reports.deadlines import deadline_for
+from reports import receipts, routing
+from reports.escalation import chain as escalation
+from reports.escalation.deadlines import deadline_for
 from reports.models import Category, Channel, Report, ReportAssignment, ReportEvent
 
 HISTORY_REPORTS = 1200

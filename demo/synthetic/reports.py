@@ -25,7 +25,7 @@ finds the reports again. What the rows look like, and why:
   drawn per severity, so its status follows from its age: old reports are closed
   (resolved, referred to and resolved by the police, rejected, or duplicate),
   recent ones new or in hand. ``due_at`` follows the category's deadline, in
-  working hours where the category says so, as reports/deadlines.py counts them.
+  working hours where the category says so, as reports/escalation/deadlines.py counts them.
 - **Timeline**: a "created" event per report and one per status change, the
   group's leader (or the ward police) as the actor.
 - **Escalation**: the escalation columns keep their defaults (level 0, nothing
@@ -61,7 +61,7 @@ from demo.synthetic.groups import (
     reserve_ids,
 )
 from groups.models import AreaKind
-from reports.deadlines import OFFICE_TIME_ZONE, WORKING_HOURS, WORKING_WEEKDAYS
+from reports.escalation.deadlines import OFFICE_TIME_ZONE, WORKING_HOURS, WORKING_WEEKDAYS
 from reports.models import (
     Category,
     Channel,
@@ -224,7 +224,7 @@ _HOUR = 3600 * _US
 _DAY = 24 * _HOUR
 _YEAR = int(365.2425 * _DAY)
 # Local time is UTC plus this: Asia/Ho_Chi_Minh keeps one offset all year, which
-# reports/deadlines.py relies on too.
+# reports/escalation/deadlines.py relies on too.
 _LOCAL_OFFSET = datetime(2000, 1, 1, tzinfo=OFFICE_TIME_ZONE).utcoffset() // timedelta(
     microseconds=1
 )
@@ -239,7 +239,7 @@ def _us(moment: datetime) -> int:
 
 
 class _WorkingClock:
-    """``add_working_time`` of reports/deadlines.py for a million starts in seconds.
+    """``add_working_time`` of reports/escalation/deadlines.py for a million starts in seconds.
 
     Counts working microseconds from a first day with the same office hours,
     weekdays and holidays, then finds the earliest moment at which start plus

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from groups.admin import ScopedAdminMixin
-from reports.delivery import retry_now
+from reports.escalation.delivery import retry_now
 from reports.models import (
     DeliveryAttempt,
     Escalation,

@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Area, PoliceContact
-from reports.channels import configured_channels
+from reports.escalation.channels import configured_channels
+from reports.escalation.tasks import deliver_notices, remind_leaders
 from reports.lifecycle import ADMIN, POLICE, handler_role
 from reports.models import (
     Escalation,
@@ -308,8 +309,6 @@ def enqueue_due_notices(*, now: datetime.datetime) -> int:
 
 
 def _send_deliveries(notice_ids: list[int]) -> None:
-    from reports.tasks import deliver_notices
-
     # One broker connection for the batch, not one from the pool per message.
     with deliver_notices.app.producer_or_acquire() as producer:
         for start in range(0, len(notice_ids), DELIVERY_BATCH):
@@ -345,8 +344,6 @@ def acknowledge(*, escalation: Escalation, by) -> bool:
 
 def send_due_reminders(*, now: datetime.datetime | None = None) -> int:
     """Enqueue the leaders' reminder of every report whose reminder time has come, once."""
-    from reports.tasks import remind_leaders
-
     now = now or timezone.now()
     with transaction.atomic():
         due = list(

@@ -24,7 +24,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
-from reports.notice_content import notice_email, notice_payload, notice_short_text
+from reports.escalation.notice_content import notice_email, notice_payload, notice_short_text
 
 
 class TransientDeliveryError(Exception):

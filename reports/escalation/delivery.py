@@ -22,7 +22,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection, transaction
 from django.utils import timezone
 
-from reports.channels import PermanentDeliveryError, TransientDeliveryError, channel_for
+from reports.escalation.channels import PermanentDeliveryError, TransientDeliveryError, channel_for
 from reports.models import DeliveryAttempt, Notice
 
 logger = logging.getLogger(__name__)

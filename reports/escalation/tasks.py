@@ -1,18 +1,19 @@
-"""Celery tasks of the reports app. Each takes primary keys, refetches, and calls
-one domain function; the beat schedule is in config/celery.py."""
+"""Celery tasks the reports code enqueues after commit. Each takes primary keys,
+refetches, and calls one domain function. The tasks the beat schedule runs are in
+beat.py; the schedule itself is in config/celery.py.
+
+Every task keeps the name it had when it lived in ``reports/tasks.py``: messages
+already queued under that name still find their task after an upgrade."""
 
 from celery import shared_task
 
-from reports import delivery, escalation
+from reports.escalation import delivery
+from reports.escalation.notifications import remind_leaders_of_report, tell_leaders_of_new_report
 from reports.models import Report
-from reports.notifications import (
-    remind_leaders_of_report,
-    send_failed_notices_summary,
-    tell_leaders_of_new_report,
-)
 
 
 @shared_task(
+    name="reports.tasks.notify_leaders_of_new_report",
     acks_late=True,
     autoretry_for=(ConnectionError, TimeoutError, OSError),
     retry_backoff=30,
@@ -26,30 +27,23 @@ def notify_leaders_of_new_report(report_id: int) -> None:
     tell_leaders_of_new_report(report=report)
 
 
-# The sweep is idempotent and re-run every few seconds: a lost or late run costs
-# nothing, so it is never retried and never acks late.
-@shared_task(time_limit=60, soft_time_limit=50)
-def sweep_escalations() -> dict:
-    result = escalation.sweep()
-    reminded = escalation.send_due_reminders()
-    return {
-        "escalated": result.escalated,
-        "enqueued": result.notices_enqueued,
-        "reminded": reminded,
-    }
-
-
 # Delivery retries live in the database (Notice.next_attempt_at, with backoff and
 # jitter), not in the broker: the sweep re-enqueues what is due. The hard limit
 # stays under delivery.LEASE (8 min), so no second worker takes a notice while
 # this one may still send it; a batch cut short leaves its unsent notices
 # "sending" until their lease runs out and the sweep hands them out again.
-@shared_task(acks_late=True, time_limit=7 * 60, soft_time_limit=6 * 60 + 45)
+@shared_task(
+    name="reports.tasks.deliver_notices",
+    acks_late=True,
+    time_limit=7 * 60,
+    soft_time_limit=6 * 60 + 45,
+)
 def deliver_notices(notice_ids: list[int]) -> list[str]:
     return delivery.deliver_batch(notice_ids=notice_ids)
 
 
 @shared_task(
+    name="reports.tasks.remind_leaders",
     acks_late=True,
     autoretry_for=(ConnectionError, TimeoutError, OSError),
     retry_backoff=30,
@@ -61,10 +55,3 @@ def remind_leaders(report_id: int) -> None:
     if report is None:
         return
     remind_leaders_of_report(report=report)
-
-
-# Both limits: a soft limit above the hard one (the global default soft limit
-# is 240 s) makes Celery refuse to send the task at all.
-@shared_task(time_limit=120, soft_time_limit=100)
-def mail_failed_notices_summary() -> int:
-    return send_failed_notices_summary()

@@ -8,9 +8,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from reports import escalation
+from reports.escalation import chain as escalation
+from reports.escalation.notice_content import read_acknowledge_token
 from reports.models import Escalation, Report
-from reports.notice_content import read_acknowledge_token
 
 
 @login_required

@@ -51,7 +51,7 @@ class Category(models.Model):
         related_name="categories",
         help_text=_("Groups of these kinds receive the category; none chosen: every group."),
     )
-    # reports/deadlines.py reads it; its WORKING_HOURS hold the office hours named here.
+    # reports/escalation/deadlines.py reads it; its WORKING_HOURS hold the office hours named here.
     counts_working_hours = models.BooleanField(
         _("deadline counts working hours only"),
         default=False,
@@ -267,7 +267,7 @@ class Report(models.Model):
         related_name="logged_reports",
         help_text=_("The member who logged a report received by phone, tip box, …"),
     )
-    # Escalation (reports/escalation.py): how far up the police chain the report
+    # Escalation (reports/escalation/chain.py): how far up the police chain the report
     # has gone, and when the next level is due: the group's deadline for level 1,
     # then each level's window. Cleared once someone has taken the report.
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dashboard.now import Counts, counts, now_panel, now_reports
 from dashboard.views import dashboard_filter
-from reports.escalation import sweep
+from reports.escalation.chain import sweep
 from reports.intake import submit_report
 from reports.models import (
     Channel,

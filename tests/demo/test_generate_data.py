@@ -16,7 +16,7 @@ from django.utils import translation
 from demo.synthetic.groups import MARK, UNIT_CODE_PREFIX, StepLog, bulk_load, copy_rows
 from groups.models import Area, Member, Membership, PoliceContact, SelfManagementGroup, User
 from reports import routing
-from reports.deadlines import deadline_for
+from reports.escalation.deadlines import deadline_for
 from reports.models import (
     CLOSED_STATUSES,
     Category,

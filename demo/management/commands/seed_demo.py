@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from demo.seed.activity import seed_demo_activity
 from demo.seed.groups import seed_demo
-from reports import escalation
+from reports.escalation import chain as escalation
 
 
 class Command(BaseCommand):

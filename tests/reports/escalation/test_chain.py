@@ -13,10 +13,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from reports.escalation import sweep
+from reports.escalation.chain import sweep
+from reports.escalation.notice_content import acknowledge_link
+from reports.escalation.tasks import deliver_notices
 from reports.models import Category, Escalation, Notice, Report, ReportEvent, Status
-from reports.notice_content import acknowledge_link
-from reports.tasks import deliver_notices
 from tests.reports.escalation.servers import wait_until
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from groups.models import PoliceContact
-from reports import delivery
+from reports.escalation import delivery
+from reports.escalation.notice_content import acknowledge_link
 from reports.models import DeliveryAttempt, Escalation, Notice, NoticeChannel, Report
-from reports.notice_content import acknowledge_link
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +145,7 @@ def test_a_bug_on_one_notice_is_recorded_on_it_and_the_rest_of_the_batch_goes_ou
     assert not attempt.succeeded
     assert attempt.response == broken.last_error
     # With its traceback in the worker's log.
-    [logged] = [record for record in caplog.records if record.name == "reports.delivery"]
+    [logged] = [record for record in caplog.records if record.name == "reports.escalation.delivery"]
     assert logged.exc_info is not None
     assert str(broken.pk) in logged.getMessage()
     for notice in (before, after):

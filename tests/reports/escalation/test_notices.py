@@ -23,8 +23,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
-from reports import delivery
-from reports.escalation import sweep
+from reports.escalation import delivery
+from reports.escalation.beat import sweep_escalations
+from reports.escalation.chain import sweep
+from reports.escalation.notice_content import ACK_SALT, acknowledge_link
+from reports.escalation.tasks import deliver_notices
 from reports.models import (
     DeliveryAttempt,
     Escalation,
@@ -34,8 +37,6 @@ from reports.models import (
     WebhookEndpoint,
     ZaloToken,
 )
-from reports.notice_content import ACK_SALT, acknowledge_link
-from reports.tasks import deliver_notices, sweep_escalations
 from tests.reports.escalation.servers import Answer, run_together, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)

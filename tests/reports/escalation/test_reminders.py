@@ -7,9 +7,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from reports.escalation import send_due_reminders
+from reports.escalation.chain import send_due_reminders
+from reports.escalation.tasks import remind_leaders
 from reports.models import Report, Status
-from reports.tasks import remind_leaders
 from tests.reports.escalation.servers import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
