@@ -56,14 +56,3 @@ app.conf.beat_schedule = {
         "options": {"expires": 12 * 3600},
     },
 }
-
-
-def enqueue_after_commit(task, *args) -> None:
-    """Send `task` to the broker once the current transaction commits.
-
-    A worker that picks it up then finds the rows the task refers to; if the
-    transaction rolls back, nothing is sent.
-    """
-    from django.db import transaction
-
-    transaction.on_commit(lambda: task.delay(*args))

@@ -5,12 +5,11 @@ ward's figures, which are for the police.
 """
 
 from functools import wraps
-from urllib.parse import urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 
 def may_use_dashboard(user) -> bool:
@@ -34,12 +33,9 @@ def dashboard_view(view):
 
 
 def _sign_in_first(request):
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         # A panel polling after the session expired: send the whole page to the
         # sign-in form instead of swapping the form into the panel.
-        response = HttpResponse(status=204)
-        page = urlsplit(request.headers.get("HX-Current-URL", ""))
-        back = f"{page.path}?{page.query}" if page.query else page.path
-        response["HX-Redirect"] = redirect_to_login(back or request.get_full_path()).url
-        return response
+        back = request.htmx.current_url_abs_path or request.get_full_path()
+        return HttpResponseClientRedirect(redirect_to_login(back).url, status=204)
     return redirect_to_login(request.get_full_path())

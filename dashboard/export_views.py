@@ -17,7 +17,8 @@ from dashboard.access import dashboard_view
 from dashboard.filters import DATE_VALIDATORS, EARLIEST_DAY, LATEST_DAY, dashboard_wards
 from dashboard.summary import monthly_summary
 from dashboard.tables import Table
-from dashboard.views import dashboard_filter, private, shows_comparison
+from dashboard.views import dashboard_filter, shows_comparison
+from groups.caching import private
 from mediation.documents import render_pdf
 from reports import spreadsheets
 

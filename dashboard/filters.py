@@ -39,12 +39,7 @@ def day_start(day: datetime.date) -> datetime.datetime:
 
 def dashboard_wards(user):
     """The communes/wards the user's dashboard covers: one for ward police, all for admins."""
-    wards = Area.objects.filter(depth=2)
-    if user.is_province_admin:
-        return wards
-    if user.is_ward_police:
-        return wards.filter(pk=user.police_ward_id)
-    return wards.none()
+    return Area.objects.pickable_by(user)
 
 
 class DashboardFilter(django_filters.FilterSet):

@@ -6,7 +6,8 @@ from django.views.decorators.http import require_GET
 
 from dashboard.access import may_use_dashboard
 from dashboard.map import hotspot_points, report_points
-from dashboard.views import dashboard_filter, private
+from dashboard.views import dashboard_filter
+from groups.caching import private
 
 
 @require_GET

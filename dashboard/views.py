@@ -7,17 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from dashboard import comparison, trends
 from dashboard.access import dashboard_view
 from dashboard.filters import DashboardFilter
 from dashboard.now import now_panel
+from groups.caching import private
+from groups.htmx import wants_partial
 from reports.escalation import chain as escalation
 from reports.models import Escalation, Report
-
-private = cache_control(private=True, no_store=True)
 
 
 def dashboard_filter(request) -> DashboardFilter:
@@ -26,13 +25,6 @@ def dashboard_filter(request) -> DashboardFilter:
         request.GET or None,
         queryset=Report.objects.visible_to(request.user),
         user=request.user,
-    )
-
-
-def is_htmx(request) -> bool:
-    # A history restore after a cache miss wants the whole page.
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
     )
 
 
@@ -68,7 +60,7 @@ def _comparison_context(request, filterset: DashboardFilter) -> dict:
 def _panel(request, template: str, context: dict):
     """A panel alone for htmx (the page loads it after itself), or on a page of its
     own for a browser without JavaScript following the panel's link."""
-    if is_htmx(request):
+    if wants_partial(request):
         return render(request, template, context)
     return render(request, "dashboard/panel_page.html", {**context, "panel": template})
 
@@ -133,7 +125,7 @@ def acknowledge(request, pk):
     try:
         taken = escalation.acknowledge(escalation=found, by=request.user)
     except PermissionDenied as refusal:
-        if not is_htmx(request):
+        if not wants_partial(request):
             raise
         level, text = messages.ERROR, str(refusal)
     else:
@@ -144,7 +136,7 @@ def acknowledge(request, pk):
             level = messages.INFO
             text = _("Report #%(pk)s was already acknowledged.")
         text = text % {"pk": found.report_id}
-    if is_htmx(request):
+    if wants_partial(request):
         notice = {"tag": messages.DEFAULT_TAGS[level], "text": text}
         context = _now_context(request, dashboard_filter(request), notice=notice)
         return render(request, "dashboard/_now.html", context)

@@ -13,12 +13,11 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from groups.models import Membership, User
+from groups.leaders import leaders_to_email
 from patrols.models import LogStatus, PatrolLog, PatrolShift, local_midnight
 
 # On the first run (or after a long outage) older misses are not dug up.
@@ -69,17 +68,7 @@ def flag_missed_shifts(*, now: datetime.datetime | None = None) -> int:
 
 def leaders_of(group) -> list[str]:
     """Email addresses of the group's current leaders and deputies."""
-    leading = (
-        Membership.objects.current()
-        .filter(group=group)
-        .filter(Q(is_leader=True) | Q(is_deputy=True))
-    )
-    return list(
-        User.objects.filter(is_active=True, member__memberships__in=leading)
-        .exclude(email="")
-        .distinct()
-        .values_list("email", flat=True)
-    )
+    return list(leaders_to_email([group]).values_list("email", flat=True))
 
 
 def _tell_leaders(*, group, missed: list, closed: list) -> int:

@@ -12,7 +12,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from config.celery import enqueue_after_commit
 from reports import receipts, routing
 from reports.escalation import chain as escalation
 from reports.escalation.deadlines import deadline_for
@@ -96,7 +95,7 @@ def submit_report(
             ReportEvent.objects.create(
                 report=report, kind=ReportEvent.Kind.CREATED, public=True, created_at=now
             )
-            enqueue_after_commit(notify_leaders_of_new_report, report.pk)
+            notify_leaders_of_new_report.delay_on_commit(report.pk)
     except BaseException:
         # Files are not transactional: take back what this failed attempt wrote.
         for name in saved_files:

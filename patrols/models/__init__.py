@@ -42,6 +42,7 @@ from patrols.models.shifts import (
     ShiftPartner,
     ShiftPartnerQuerySet,
     ShiftStatus,
+    groups_loggable_by,
 )
 
 __all__ = [
@@ -73,5 +74,6 @@ __all__ = [
     "ShiftPartner",
     "ShiftPartnerQuerySet",
     "ShiftStatus",
+    "groups_loggable_by",
     "local_midnight",
 ]

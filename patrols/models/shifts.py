@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Area, Member, Membership, SelfManagementGroup
-from patrols.models.common import _inactive, local_midnight
+from patrols.models.common import _inactive
 from patrols.models.hotspots import Hotspot
 
 
@@ -157,11 +157,6 @@ class PatrolShiftQuerySet(GroupPatrolQuerySet):
     def upcoming(self, now: datetime.datetime | None = None):
         return self.filter(ends_at__gt=now or timezone.now())
 
-    def this_week(self):
-        start = local_midnight(timezone.localdate())
-        start -= datetime.timedelta(days=start.weekday())
-        return self.between(start, start + datetime.timedelta(days=7))
-
     def missed(self, now: datetime.datetime | None = None):
         """Planned shifts that are over and have no log."""
         return self.planned().filter(ends_at__lte=now or timezone.now(), log__isnull=True)
@@ -170,18 +165,22 @@ class PatrolShiftQuerySet(GroupPatrolQuerySet):
         """Shifts regeneration may replace: made by the schedule and never changed since."""
         return self.filter(changed_by_hand=False, log__isnull=True)
 
-    def of_member(self, member):
-        return self.filter(assignments__member=member)
-
     def loggable_by(self, user):
-        """Shifts the user may start or enter a log for: current members of the group."""
-        if _inactive(user):
-            return self.none()
-        if user.is_province_admin:
-            return self
-        return self.filter(
-            group__in=Membership.objects.current().filter(member__user=user).values("group")
-        )
+        """Shifts the user may start or enter a log for (groups_loggable_by)."""
+        return self.filter(group__in=groups_loggable_by(user))
+
+
+def groups_loggable_by(user):
+    """The groups whose patrols `user` may log, started on the way or entered
+    afterwards: those they are a current member of; every group for a province
+    administrator. The one rule the log pages and patrols/logbook.py ask."""
+    if _inactive(user):
+        return SelfManagementGroup.objects.none()
+    if user.is_province_admin:
+        return SelfManagementGroup.objects.all()
+    return SelfManagementGroup.objects.filter(
+        pk__in=Membership.objects.current().filter(member__user=user).values("group")
+    )
 
 
 class PatrolShift(models.Model):

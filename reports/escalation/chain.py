@@ -302,6 +302,7 @@ def enqueue_due_notices(*, now: datetime.datetime) -> int:
                     enqueued_at=now,
                     next_attempt_at=now + REQUEUE_AFTER,
                 )
+                # By hand, not delay_on_commit: the batch goes out over one broker connection.
                 transaction.on_commit(lambda due=due: _send_deliveries(due))
                 enqueued += len(due)
         if len(due) < ENQUEUE_BATCH:
@@ -353,7 +354,7 @@ def send_due_reminders(*, now: datetime.datetime | None = None) -> int:
         )
         Report.objects.filter(pk__in=due).update(remind_at=None)
         for report_id in due:
-            transaction.on_commit(lambda report_id=report_id: remind_leaders.delay(report_id))
+            remind_leaders.delay_on_commit(report_id)
     return len(due)
 
 

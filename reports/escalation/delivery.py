@@ -43,11 +43,6 @@ def backoff(attempt: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=random.uniform(0.5, 1.0) * ceiling.total_seconds())  # noqa: S311
 
 
-def deliver(*, notice_id: int, now: datetime.datetime | None = None) -> str:
-    """Send one notice if it is ours to send; returns what happened."""
-    return deliver_batch(notice_ids=[notice_id], now=now)[0]
-
-
 def deliver_batch(*, notice_ids: list[int], now: datetime.datetime | None = None) -> list[str]:
     """Send each of the notices that is ours to send; what happened to each, in order.
 
@@ -70,7 +65,7 @@ def deliver_batch(*, notice_ids: list[int], now: datetime.datetime | None = None
         "endpoint",
     ).in_bulk(claimed)
     # The notices of one escalation share its loaded instance, and with it the
-    # text rendered for the level (reports.notice_content.notice_email).
+    # text rendered for the level (notice_content.notice_email).
     escalations = {}
     for notice in notices.values():
         notice.escalation = escalations.setdefault(notice.escalation_id, notice.escalation)

@@ -49,7 +49,7 @@ def notice_email(notice) -> tuple[str, str]:
     Every contact of a level gets the same text but for the acknowledgement
     link, and rendering is a quarter of the CPU an email costs: the text is
     rendered once per loaded escalation (the notices of a delivery batch share
-    theirs, see reports.delivery) and each notice's link put in its place.
+    theirs, see delivery.py) and each notice's link put in its place.
     """
     escalation = notice.escalation
     rendered = getattr(escalation, "_email_for_level", None)

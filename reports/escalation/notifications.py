@@ -10,22 +10,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from groups.models import Membership, User
+from groups.leaders import leaders_to_email
+from groups.models import SelfManagementGroup, User
 from reports.models import Notice, Report, Status
 
 
 def leaders_to_tell(report: Report):
     """Users who lead (or deputise in) a group the report was routed to, with an email."""
-    leading = (
-        Membership.objects.current()
-        .filter(Q(is_leader=True) | Q(is_deputy=True))
-        .filter(group__report_assignments__report=report)
-    )
-    return (
-        User.objects.filter(is_active=True, member__memberships__in=leading)
-        .exclude(email="")
-        .distinct()
-    )
+    return leaders_to_email(SelfManagementGroup.objects.filter(report_assignments__report=report))
 
 
 def tell_leaders_of_new_report(*, report: Report) -> int:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from reports.escalation import chain as escalation
 from reports.escalation.notice_content import read_acknowledge_token
-from reports.models import Escalation, Report
+from reports.models import Escalation
 
 
 @login_required
@@ -27,9 +27,10 @@ def acknowledge(request, token):
     except signing.BadSignature:
         raise Http404 from None
     found = get_object_or_404(
-        Escalation.objects.select_related("report__category", "report__ward", "acknowledged_by"),
+        Escalation.objects.visible_to(request.user).select_related(
+            "report__category", "report__ward", "acknowledged_by"
+        ),
         pk=signed["e"],
-        report__in=Report.objects.visible_to(request.user),
     )
     if request.method == "POST":
         try:

@@ -156,9 +156,6 @@ class ReportQuerySet(models.QuerySet):
     def overdue(self, now=None):
         return self.open().filter(due_at__lt=now or timezone.now())
 
-    def unacknowledged(self):
-        return self.filter(status=Status.NEW)
-
     def visible_to(self, user):
         """Admins: all. Ward police: their ward. Leaders/deputies: their groups' reports
         except police-only ones. Members: reports they logged themselves."""
@@ -368,17 +365,6 @@ class Report(models.Model):
     def place(self):
         return self.unit or self.ward
 
-    # Lifecycle ------------------------------------------------------------
-    # Each transition checks who may take it, moves the status and writes one
-    # timeline entry, in one transaction. reports/lifecycle.py holds the rules.
-
-    def transition(self, *, to: str, by, note: str = "", public: bool = False, **changes):
-        from reports.lifecycle import apply_transition
-
-        return apply_transition(
-            report=self, to=to, by=by, note=note, public=public, changes=changes
-        )
-
 
 class ReportAssignment(models.Model):
     """A group that a report was routed to."""
@@ -434,7 +420,13 @@ class ContactReveal(models.Model):
 
 class ReportEventQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(report__in=Report.objects.visible_to(user))
+        """The timelines of the reports the user may see. On a report they do not
+        handle (a member who logged it) they follow it like its reporter: public
+        entries only."""
+        visible = self.filter(report__in=Report.objects.visible_to(user))
+        if not user.is_authenticated or user.is_province_admin or user.is_ward_police:
+            return visible  # they handle every report they see
+        return visible.filter(Q(public=True) | Q(report__in=Report.objects.handleable_by(user)))
 
     def editable_by(self, user):
         # The timeline only grows: an entry, once written, is never changed.
@@ -484,10 +476,21 @@ class ReportEvent(models.Model):
         return f"#{self.report_id} {self.kind}"
 
 
+class ReportPhotoQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(report__in=Report.objects.visible_to(user))
+
+    def editable_by(self, user):
+        # Photos arrive with the report and are never changed.
+        return self.none()
+
+
 class ReportPhoto(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField(storage=report_photo_storage, upload_to="")
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReportPhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

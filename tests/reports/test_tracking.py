@@ -14,6 +14,7 @@ from django.test import Client
 
 from reports import ratelimit, receipts
 from reports.conversation import add_note, ask_reporter
+from reports.lifecycle import apply_transition
 from reports.models import ReportEvent, Status
 from reports.public_views import NOT_FOUND_MESSAGE, TRACKING_SESSION_KEY
 
@@ -151,9 +152,15 @@ def test_internal_notes_and_handlers_never_appear_on_the_tracking_page(
     client, named, leader_x, police_a
 ):
     add_note(report=named.report, by=leader_x, text="Nghi là con nhà ông Ba")
-    named.report.transition(to=Status.ACKNOWLEDGED, by=leader_x, note="Ghi chú nội bộ")
-    named.report.transition(
-        to=Status.IN_PROGRESS, by=police_a, note="Công an phường đang xác minh", public=True
+    apply_transition(
+        report=named.report, to=Status.ACKNOWLEDGED, by=leader_x, note="Ghi chú nội bộ"
+    )
+    apply_transition(
+        report=named.report,
+        to=Status.IN_PROGRESS,
+        by=police_a,
+        note="Công an phường đang xác minh",
+        public=True,
     )
     add_note(report=named.report, by=police_a, text="Đã xem camera chợ", public=True)
     _follow(client, named.code)
@@ -180,14 +187,15 @@ def test_a_merged_report_keeps_its_receipt_working(
         public=True,
     )
     ask_reporter(report=original.report, by=leader_x, text="Chị thấy mấy người?")
-    merged.report.transition(
+    apply_transition(
+        report=merged.report,
         to=Status.DUPLICATE,
         by=leader_x,
         duplicate_of=original.report,
         note="Cùng vụ với một tin báo khác",
         public=True,
     )
-    original.report.transition(to=Status.ACKNOWLEDGED, by=leader_x, public=True)
+    apply_transition(report=original.report, to=Status.ACKNOWLEDGED, by=leader_x, public=True)
     add_note(report=original.report, by=leader_x, text="Đã báo công an phường", public=True)
 
     _follow(client, merged.code, merged.passphrase)

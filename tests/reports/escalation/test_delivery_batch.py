@@ -99,7 +99,7 @@ def test_a_batch_costs_two_queries_and_then_one_per_notice_sent(email_notices, m
 
 def test_a_notice_that_is_not_ours_is_left_alone_and_named_so(email_notices, mailbox):
     sent, taken, pending = email_notices(3)
-    assert delivery.deliver(notice_id=sent.pk) == "sent"
+    assert delivery.deliver_batch(notice_ids=[sent.pk])[0] == "sent"
     Notice.objects.filter(pk=taken.pk).update(status=Notice.Status.SENDING)
 
     outcomes = delivery.deliver_batch(notice_ids=[sent.pk, taken.pk, pending.pk, pending.pk])

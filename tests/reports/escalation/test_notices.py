@@ -81,7 +81,7 @@ def _minutes_late(count: int) -> str:
 def _deliver_every_notice_of(report: Report) -> list[str]:
     """Deliver in the test itself, as a worker would; what each delivery did."""
     notices = Notice.objects.filter(escalation__report=report).order_by("pk")
-    return [delivery.deliver(notice_id=notice.pk) for notice in notices]
+    return [delivery.deliver_batch(notice_ids=[notice.pk])[0] for notice in notices]
 
 
 def _sent_notices(finished, count: int) -> None:
@@ -300,7 +300,7 @@ def test_sms_gateway_error_is_retried_later_not_lost(
     sweep()
     notice = Notice.objects.get(channel="sms")
 
-    assert delivery.deliver(notice_id=notice.pk) == "retry"
+    assert delivery.deliver_batch(notice_ids=[notice.pk])[0] == "retry"
 
     assert len(web.received("/sms")) == 1
     notice.refresh_from_db()
@@ -327,7 +327,7 @@ def test_webhook_receiver_answering_garbage_is_an_attempt_to_retry_not_a_stuck_n
     notice = Notice.objects.get(channel="webhook")
     before = timezone.now()
 
-    assert delivery.deliver(notice_id=notice.pk) == "retry"
+    assert delivery.deliver_batch(notice_ids=[notice.pk])[0] == "retry"
 
     assert len(web.received("/hook")) == 1
     notice.refresh_from_db()
@@ -470,8 +470,8 @@ def test_expired_zalo_token_is_refreshed_once_by_two_deliveries_at_the_same_time
     first, second = Notice.objects.filter(escalation__report=report).order_by("pk")
 
     results = run_together(
-        lambda: delivery.deliver(notice_id=first.pk),
-        lambda: delivery.deliver(notice_id=second.pk),
+        lambda: delivery.deliver_batch(notice_ids=[first.pk])[0],
+        lambda: delivery.deliver_batch(notice_ids=[second.pk])[0],
     )
 
     assert results == ["sent", "sent"]
