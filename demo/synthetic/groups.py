@@ -35,7 +35,7 @@ from django.db.models import CASCADE, NOT_PROVIDED, SET_NULL, Model, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from demo.seed.groups import (
+from demo.names import (
     APARTMENTS,
     BORDER_AND_SEA,
     BRIGHT_CLEAN,

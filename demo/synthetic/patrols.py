@@ -38,7 +38,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from demo.seed.groups import INDUSTRIAL_PARK, MARKET
+from demo.names import INDUSTRIAL_PARK, MARKET
 from demo.synthetic.groups import (
     MARK,
     Options,
