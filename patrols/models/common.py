@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-def _inactive(user) -> bool:
+def inactive(user) -> bool:
+    """Signed out or disabled: such a user sees and changes nothing of the patrols."""
     return not user.is_authenticated or not user.is_active
 
 
@@ -24,7 +25,7 @@ class MapPointMixin(models.Model):
         abstract = True
 
 
-def _map_point_constraint(name: str) -> models.CheckConstraint:
+def map_point_constraint(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(latitude__isnull=True, longitude__isnull=True)
         | Q(latitude__range=(-90, 90), longitude__range=(-180, 180)),

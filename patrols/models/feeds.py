@@ -5,13 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Member
-from patrols.models.common import _inactive
+from patrols.models.common import inactive
 
 
 class CalendarFeedQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Admins: all (to rotate a leaked link). Everyone else: their own."""
-        if _inactive(user):
+        if inactive(user):
             return self.none()
         if user.is_province_admin:
             return self

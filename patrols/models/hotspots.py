@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Area, SelfManagementGroup
-from patrols.models.common import MapPointMixin, _inactive, _map_point_constraint
+from patrols.models.common import MapPointMixin, inactive, map_point_constraint
 
 
 class HotspotKind(models.TextChoices):
@@ -48,7 +48,7 @@ class HotspotQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Admins: all. Ward police: their ward's. Group people: their groups' areas'."""
-        if _inactive(user):
+        if inactive(user):
             return self.none()
         if user.is_province_admin:
             return self
@@ -58,7 +58,7 @@ class HotspotQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         """Admins: all. Ward police: their ward's. Leaders: their groups' areas'."""
-        if _inactive(user):
+        if inactive(user):
             return self.none()
         if user.is_province_admin:
             return self
@@ -118,7 +118,7 @@ class Hotspot(MapPointMixin, models.Model):
         verbose_name_plural = _("hotspots")
         ordering = ["-risk", "name"]
         constraints = [
-            _map_point_constraint("hotspot_map_point_complete_and_valid"),
+            map_point_constraint("hotspot_map_point_complete_and_valid"),
         ]
         indexes = [
             # The hotspot list and "not checked for N days": one ward's active hotspots.

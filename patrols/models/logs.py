@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Member, Membership
-from patrols.models.common import MapPointMixin, _inactive, _map_point_constraint
+from patrols.models.common import MapPointMixin, inactive, map_point_constraint
 from patrols.models.hotspots import Hotspot
 from patrols.models.shifts import PatrolShift, ShiftPartner
 
@@ -31,7 +31,7 @@ class PatrolLogQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Admins: all. Ward police: their ward's. Leaders/deputies: their groups' logs.
         Members: the logs they led or are on the attendance list of."""
-        if _inactive(user):
+        if inactive(user):
             return self.none()
         if user.is_province_admin:
             return self
@@ -47,7 +47,7 @@ class PatrolLogQuerySet(models.QuerySet):
     def editable_by(self, user):
         """Admins: all. Leaders/deputies: their groups' logs. The member who leads the
         patrol: that log."""
-        if _inactive(user):
+        if inactive(user):
             return self.none()
         if user.is_province_admin:
             return self
@@ -236,7 +236,7 @@ class HotspotCheckIn(MapPointMixin, models.Model):
         verbose_name = _("hotspot check-in")
         verbose_name_plural = _("hotspot check-ins")
         ordering = ["-checked_at", "-pk"]
-        constraints = [_map_point_constraint("checkin_map_point_complete_and_valid")]
+        constraints = [map_point_constraint("checkin_map_point_complete_and_valid")]
         indexes = [
             # A hotspot's history, newest first.
             models.Index(fields=["hotspot", "-checked_at"], name="checkin_hotspot_time_idx"),

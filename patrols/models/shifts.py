@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Area, Member, Membership, SelfManagementGroup
-from patrols.models.common import _inactive
+from patrols.models.common import inactive
 from patrols.models.hotspots import Hotspot
 
 
@@ -174,7 +174,7 @@ def groups_loggable_by(user):
     """The groups whose patrols `user` may log, started on the way or entered
     afterwards: those they are a current member of; every group for a province
     administrator. The one rule the log pages and patrols/logbook.py ask."""
-    if _inactive(user):
+    if inactive(user):
         return SelfManagementGroup.objects.none()
     if user.is_province_admin:
         return SelfManagementGroup.objects.all()
