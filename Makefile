@@ -70,9 +70,12 @@ test: install-dev
 bench: install
 	$(PY) -m config.services $(PY) bench/run.py
 
+# ruff, then the layer contracts of docs/architecture.md ([tool.importlinter] in
+# pyproject.toml): an import against them fails naming the import.
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .

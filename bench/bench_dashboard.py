@@ -1,4 +1,4 @@
-"""The dashboard (reports/dashboard/) as a browser gets it, from gunicorn.
+"""The dashboard (dashboard/) as a browser gets it, from gunicorn.
 
 Every request the dashboard page makes is timed over HTTP against gunicorn
 (two workers, as `make run` starts it) on the benchmark database:
@@ -82,7 +82,7 @@ def _requests(user) -> list[tuple[str, str]]:
     """(label, path) of every request the dashboard page makes for this user."""
     from django.urls import reverse
 
-    from reports.dashboard.trends import TRENDS
+    from dashboard.trends import TRENDS
 
     paths = [
         ("page", reverse("dashboard:page")),

@@ -71,8 +71,8 @@ def _due_reports() -> list[int]:
 
 
 def _sweep_query(now):
-    # As reports.escalation.sweep writes it.
-    from reports.escalation import SWEEP_BATCH
+    # As reports.escalation.chain.sweep writes it.
+    from reports.escalation.chain import SWEEP_BATCH
     from reports.models import Report
 
     return (
@@ -148,7 +148,7 @@ def _workers_ready(processes) -> bool:
 def _deliveries_to_own_queue():
     """Send deliver_notices to QUEUE, and empty QUEUE afterwards."""
     from config.celery import app
-    from reports.tasks import deliver_notices
+    from reports.escalation.tasks import deliver_notices
 
     def use(routes) -> None:
         app.conf.task_routes = routes
@@ -181,7 +181,7 @@ def _only_email():
 
 
 def _put_back(report_ids: list[int], first_event_id: int) -> None:
-    from groups.synthetic import delete_rows
+    from demo.synthetic.groups import delete_rows
     from reports.models import Escalation, Report, ReportEvent
 
     with transaction.atomic():
@@ -195,7 +195,7 @@ def _put_back(report_ids: list[int], first_event_id: int) -> None:
 
 
 def _through_to_the_mailbox(context: Context, report_ids: list[int]) -> Result:
-    from reports.escalation import sweep
+    from reports.escalation.chain import sweep
     from reports.models import Notice, NoticeChannel, Report
 
     # aiosmtpd logs every connection at INFO.
@@ -266,7 +266,7 @@ def _through_to_the_mailbox(context: Context, report_ids: list[int]) -> Result:
 
 
 def run(context: Context) -> list[Result]:
-    from reports.escalation import sweep
+    from reports.escalation.chain import sweep
     from reports.models import Notice, Report, ReportEvent, WebhookEndpoint
 
     if Report.objects.filter(escalate_at__isnull=False).exists() or Notice.objects.exists():

@@ -41,8 +41,8 @@ def own_queue():
 
 
 def run(context: Context) -> list[Result]:
+    from demo.synthetic.groups import UNIT_CODE_PREFIX, delete_rows
     from groups.models import Area
-    from groups.synthetic import UNIT_CODE_PREFIX, delete_rows
     from reports.intake import submit_report
     from reports.models import Category, Channel, Report, ReportAssignment
 

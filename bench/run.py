@@ -76,7 +76,7 @@ def recreate_database(url: str, name: str) -> None:
 
 def data_mark(params: dict) -> str:
     """What the data was made with; changes when a parameter or a generator changes."""
-    from groups.management.commands import generate_data
+    from demo.management.commands import generate_data
 
     digest = hashlib.sha256(Path(generate_data.__file__).read_bytes())
     for module_name in generate_data.GENERATORS:

@@ -9,6 +9,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("tuquan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Escalation's tasks live in its package (reports/escalation/tasks.py and beat.py).
+app.autodiscover_tasks(["reports.escalation"], related_name="tasks")
+app.autodiscover_tasks(["reports.escalation"], related_name="beat")
 
 
 @worker_init.connect
@@ -26,7 +29,7 @@ SWEEP_SECONDS = 10
 app.conf.beat_schedule = {
     # Escalations and reminders, and every outbox row (escalation notices,
     # notices to leaders) that no message delivered: a broker outage delays
-    # them by REQUEUE_AFTER, never loses them (reports/outbox.py).
+    # them by REQUEUE_AFTER, never loses them (reports/escalation/outbox.py).
     "sweep-escalations": {
         "task": "reports.tasks.sweep_escalations",
         "schedule": SWEEP_SECONDS,

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "reports",
     "patrols",
     "mediation",
+    "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # request.htmx: whether htmx asked for a part of a page (groups/htmx.py).
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -335,11 +339,11 @@ DEFAULT_EXCEPTION_REPORTER = "reports.privacy.ReporterPrivacyExceptionReporter"
 # `make run` sets it to the address it serves on (its PORT).
 SITE_URL = env.string("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-# Escalation channels (reports/channels.py). Unset: that channel's notices fail
+# Escalation channels (reports/escalation/channels.py). Unset: that channel's notices fail
 # with a clear reason and show up for administrators.
 # Hosts the worker may reach even when they resolve to an internal address (a
 # gateway inside the network); every other webhook, SMS or Zalo URL must resolve
-# to public addresses only (reports/outbound.py).
+# to public addresses only (reports/escalation/outbound.py).
 OUTBOUND_ALLOWED_HOSTS = env.string_list("OUTBOUND_ALLOWED_HOSTS", default=[])
 SMS_GATEWAY_URL = env.string("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.string("SMS_GATEWAY_TOKEN", default="")

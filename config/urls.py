@@ -25,7 +25,7 @@ urlpatterns = [
     path("patrols/", include("patrols.urls")),
     path("api/", include("reports.api_urls")),
     path("mediation/", include("mediation.urls")),
-    path("dashboard/", include("reports.dashboard.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -110,6 +110,30 @@ class WriteOnlySecretsForm(forms.ModelForm):
         return cleaned
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows that belong to the parent and are written elsewhere, shown as they are.
+
+    The parent's admin already decides who may open it; whoever may see it sees
+    these rows with it, without a model permission of their own.
+    """
+
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
     form = movenodeform_factory(Area)

@@ -59,6 +59,25 @@ class AreaQuerySet(MP_NodeQuerySet):
         """The area and everything under it, in one query on the indexed path."""
         return self.filter(path__startswith=area.path)
 
+    def pickable_by(self, user, *, province: bool = False, own_groups: bool = False):
+        """The areas `user` may pick where a page narrows to an area.
+
+        Administrators: every commune/ward, and the province itself with `province`.
+        Ward police: their own ward. Anyone else: none, or with `own_groups` the
+        communes/wards of the groups they may edit (where a leader registers
+        hotspots, say). Mediation statistics, coverage, hotspots and the dashboard
+        all ask here.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_province_admin:
+            return self.filter(depth__lte=2) if province else self.communes()
+        if user.is_ward_police:
+            return self.filter(pk=user.police_ward_id)
+        if own_groups:
+            return self.filter(pk__in=SelfManagementGroup.objects.editable_by(user).values("ward"))
+        return self.none()
+
 
 class AreaManager(MP_NodeManager.from_queryset(AreaQuerySet)):
     def get_queryset(self):

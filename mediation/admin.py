@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from groups.admin import ScopedAdminMixin
+from groups.admin import ReadOnlyInline, ScopedAdminMixin
 from mediation.models import CaseEvent, CaseMediator, CaseParty, MediationCase, MediationSession
 
 
@@ -36,19 +36,10 @@ class MediationSessionInline(admin.StackedInline):
     show_change_link = True
 
 
-class CaseEventInline(admin.TabularInline):
+class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
-    extra = 0
-    max_num = 0
-    can_delete = False
     fields = ["created_at", "kind", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class MediationCaseForm(forms.ModelForm):

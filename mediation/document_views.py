@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from groups.caching import private
 from groups.models import Area, SelfManagementGroup
 from mediation.documents import (
     CASE_DOCUMENTS,
@@ -30,8 +30,6 @@ from mediation.export import statistics_workbook
 from mediation.forms import StatisticsForm
 from mediation.models import MediationCase, Status, mediating_groups
 from mediation.stats import Period, statistics
-
-private = cache_control(private=True, no_store=True)
 
 
 def _language(request) -> str:
@@ -132,11 +130,7 @@ def _may_count(user) -> bool:
 
 
 def _areas(user):
-    if user.is_province_admin:
-        return Area.objects.filter(depth__lte=2)
-    if user.is_ward_police:
-        return Area.objects.filter(pk=user.police_ward_id)
-    return Area.objects.none()
+    return Area.objects.pickable_by(user, province=True)
 
 
 def _statistics(request):

@@ -20,15 +20,6 @@ TEXT_LIMIT = 5000
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def add_domain_error(form: forms.Form, error: ValidationError) -> None:
-    """Put a domain function's ValidationError on the form's fields, or on the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _text(label, *, required=True, rows=3, help_text=""):
     return forms.CharField(
         label=label,

@@ -92,10 +92,6 @@ def groups_for_report(report: Report):
     )
 
 
-def may_turn_into_case(*, user, report: Report) -> bool:
-    return handler_role(user=user, report=report) is not None and not report_has_case(report)
-
-
 def report_has_case(report: Report) -> bool:
     return MediationCase.objects.filter(report=report).exists()
 

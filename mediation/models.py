@@ -313,12 +313,6 @@ class MediationCase(models.Model):
     def referred_to_police(self) -> bool:
         return self.status in REFERRING_STATUSES and self.authority == Authority.WARD_POLICE
 
-    @property
-    def days_to_outcome(self) -> int | None:
-        if self.outcome_on is None:
-            return None
-        return (self.outcome_on - self.received_on).days
-
 
 class CaseScopedQuerySet(models.QuerySet):
     """For rows that belong to one case: seen and edited as their case is."""

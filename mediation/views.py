@@ -14,9 +14,9 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from groups.caching import private
 from mediation import details, lifecycle, mediators
 from mediation.documents import documents_for, logbook_groups, sides
 from mediation.filters import CaseFilter
@@ -31,17 +31,15 @@ from mediation.forms import (
     PartyFormSet,
     RecuseForm,
     SessionForm,
-    add_domain_error,
     initial_parties,
 )
 from mediation.intake import groups_for_report, groups_open_to, open_case, open_case_from_report
 from mediation.models import CaseMediator, CaseParty, MediationCase, Status
 from mediation.sessions import record_session
+from reports.handling_forms import add_domain_error
 from reports.models import Report
 
 PAGE_SIZE = 25
-
-private = cache_control(private=True, no_store=True)
 
 
 def _fetch(request, pk) -> MediationCase:

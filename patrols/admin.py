@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from groups.admin import ScopedAdminMixin
+from groups.admin import ReadOnlyInline, ScopedAdminMixin
 from patrols import ical, schedule
 from patrols.models import (
     CalendarFeed,
@@ -24,20 +24,6 @@ from patrols.models import (
     ShiftAssignment,
     ShiftPartner,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """Rows written by the patrol pages, shown with their log."""
-
-    extra = 0
-    max_num = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Hotspot)

@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from groups.caching import private
 from groups.models import Area, SelfManagementGroup
 from patrols import coverage
 from patrols.forms import CoverageForm
-from patrols.views import private
 
 PAGE_SIZE = 50
 
@@ -22,7 +22,7 @@ def coverage_page(request):
     user = request.user
     groups = SelfManagementGroup.objects.visible_to(user)
     # Administrators pick the province or a commune/ward; everyone else sees their scope.
-    areas = Area.objects.filter(depth__lte=2) if user.is_province_admin else None
+    areas = Area.objects.pickable_by(user, province=True) if user.is_province_admin else None
     month, area = timezone.localdate().replace(day=1), None
     form = CoverageForm(request.GET or None, areas=areas, initial={"month": month})
     if form.is_valid():

@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from groups.models import Area, SelfManagementGroup
+from groups.caching import private
+from groups.models import Area
 from patrols.forms import HotspotFilterForm, HotspotForm
 from patrols.hotspots import may_register_hotspots, save_hotspot
 from patrols.models import Hotspot, HotspotCheckIn
-from patrols.views import private
 
 PAGE_SIZE = 50
 HISTORY_PAGE_SIZE = 25
@@ -72,11 +72,7 @@ def hotspot_detail(request, pk):
 
 def wards_for(user):
     """The communes/wards where the user may register hotspots."""
-    if user.is_province_admin:
-        return Area.objects.communes()
-    if user.is_ward_police:
-        return Area.objects.filter(pk=user.police_ward_id)
-    return Area.objects.filter(pk__in=SelfManagementGroup.objects.editable_by(user).values("ward"))
+    return Area.objects.pickable_by(user, own_groups=True)
 
 
 @require_http_methods(["GET", "POST"])

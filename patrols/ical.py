@@ -2,8 +2,8 @@
 
 The feed lives at a secret address per member (`CalendarFeed.token`); calendar
 apps fetch it without signing in, so the token is the only key and can be
-rotated. The text is written here: a handful of properties, escaped, folded at
-75 octets and ended with CRLF, as the RFC asks.
+rotated. The icalendar package writes the text: escaping, folding at 75 octets
+(never inside a UTF-8 character) and CRLF line ends, as the RFC asks.
 """
 
 import datetime
@@ -14,12 +14,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
 
 from patrols.models import CalendarFeed, PatrolShift, ShiftStatus
 from patrols.schedule import WINDOW
 
-CRLF = "\r\n"
-LINE_OCTETS = 75
 # How far back the feed reaches; older shifts drop out of the phone's calendar.
 PAST = datetime.timedelta(days=60)
 
@@ -43,38 +42,6 @@ def rotate_feed(*, member) -> CalendarFeed:
     raise RuntimeError("could not make a calendar token")
 
 
-def escape(text: str) -> str:
-    """TEXT value escaping (RFC 5545, 3.3.11)."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def fold(line: str) -> str:
-    """Fold a content line into pieces of at most 75 octets (RFC 5545, 3.1), never
-    inside a UTF-8 character; continuation lines start with one space."""
-    pieces, current, size = [], [], 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        limit = LINE_OCTETS if not pieces else LINE_OCTETS - 1
-        if size + width > limit:
-            pieces.append("".join(current))
-            current, size = [], 0
-        current.append(char)
-        size += width
-    pieces.append("".join(current))
-    return (CRLF + " ").join(pieces)
-
-
-def _utc(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def feed_shifts(member, *, now: datetime.datetime):
     return (
         PatrolShift.objects.filter(
@@ -90,23 +57,25 @@ def feed_shifts(member, *, now: datetime.datetime):
 
 def calendar_text(*, member, shifts, now: datetime.datetime) -> str:
     host = urlsplit(settings.SITE_URL).hostname or "tuquan"
+    calendar = Calendar()
     with translation.override(settings.LANGUAGE_CODE):
-        lines = [
-            "BEGIN:VCALENDAR",
-            "VERSION:2.0",
-            "PRODID:-//tuquan//patrols//EN",
-            "CALSCALE:GREGORIAN",
-            "METHOD:PUBLISH",
-            "X-WR-CALNAME:" + escape(_("Patrols of %(name)s") % {"name": member.full_name}),
-            "X-WR-TIMEZONE:" + settings.TIME_ZONE,
-        ]
+        calendar.add("version", "2.0")
+        calendar.add("prodid", "-//tuquan//patrols//EN")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", _("Patrols of %(name)s") % {"name": member.full_name})
+        calendar.add("x-wr-timezone", settings.TIME_ZONE)
         for shift in shifts:
-            lines.extend(_event(shift, host=host, now=now))
-        lines.append("END:VCALENDAR")
-    return "".join(fold(line) + CRLF for line in lines)
+            calendar.add_component(_event(shift, host=host, now=now))
+    # In the order written (VERSION first, as calendar apps expect), not sorted.
+    return calendar.to_ical(sorted=False).decode("utf-8")
 
 
-def _event(shift: PatrolShift, *, host: str, now: datetime.datetime) -> list[str]:
+def _utc(moment: datetime.datetime) -> datetime.datetime:
+    return moment.astimezone(datetime.UTC)
+
+
+def _event(shift: PatrolShift, *, host: str, now: datetime.datetime) -> Event:
     place = shift.meeting_point or str(shift.place)
     details = []
     if shift.route:
@@ -120,18 +89,15 @@ def _event(shift: PatrolShift, *, host: str, now: datetime.datetime) -> list[str
         details.append(shift.note)
     if shift.is_cancelled and shift.cancel_reason:
         details.append(_("Cancelled: %(reason)s") % {"reason": shift.cancel_reason})
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:patrol-shift-{shift.pk}@{host}",
-        f"DTSTAMP:{_utc(now)}",
-        f"DTSTART:{_utc(shift.starts_at)}",
-        f"DTEND:{_utc(shift.ends_at)}",
-        f"LAST-MODIFIED:{_utc(shift.updated_at)}",
-        "SUMMARY:" + escape(_("Patrol: %(group)s") % {"group": shift.group.name}),
-        "LOCATION:" + escape(place),
-        "STATUS:" + ("CANCELLED" if shift.status == ShiftStatus.CANCELLED else "CONFIRMED"),
-    ]
+    event = Event()
+    event.add("uid", f"patrol-shift-{shift.pk}@{host}")
+    event.add("dtstamp", _utc(now))
+    event.add("dtstart", _utc(shift.starts_at))
+    event.add("dtend", _utc(shift.ends_at))
+    event.add("last-modified", _utc(shift.updated_at))
+    event.add("summary", _("Patrol: %(group)s") % {"group": shift.group.name})
+    event.add("location", place)
+    event.add("status", "CANCELLED" if shift.status == ShiftStatus.CANCELLED else "CONFIRMED")
     if details:
-        lines.append("DESCRIPTION:" + escape("\n".join(details)))
-    lines.append("END:VEVENT")
-    return lines
+        event.add("description", "\n".join(details))
+    return event

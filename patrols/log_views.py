@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from groups.models import Member, Membership, SelfManagementGroup
+from groups.caching import private
+from groups.models import Member, SelfManagementGroup
 from patrols import logbook
 from patrols.forms import (
     AfterwardsForm,
@@ -31,8 +32,14 @@ from patrols.forms import (
     PatrolIncidentForm,
 )
 from patrols.incidents import report_incident
-from patrols.models import Hotspot, HotspotCheckIn, LogStatus, PatrolLog, PatrolShift
-from patrols.views import private
+from patrols.models import (
+    Hotspot,
+    HotspotCheckIn,
+    LogStatus,
+    PatrolLog,
+    PatrolShift,
+    groups_loggable_by,
+)
 
 QUEUE_HEADER = "X-Patrol-Log"
 PAGE_SIZE = 25
@@ -287,10 +294,7 @@ def shift_afterwards(request, pk):
 @private
 def group_afterwards(request, group_pk):
     group = get_object_or_404(SelfManagementGroup.objects.visible_to(request.user), pk=group_pk)
-    if not (
-        request.user.is_province_admin
-        or Membership.objects.current().filter(member__user=request.user, group=group).exists()
-    ):
+    if not groups_loggable_by(request.user).filter(pk=group.pk).exists():
         raise PermissionDenied
     return _afterwards(request, group=group, shift=None)
 

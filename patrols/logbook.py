@@ -36,6 +36,7 @@ from patrols.models import (
     PatrolShift,
     ShiftPartner,
     ShiftStatus,
+    groups_loggable_by,
 )
 
 MAX_BACKDATE = datetime.timedelta(hours=24)
@@ -258,9 +259,7 @@ def enter_afterwards(
             raise PermissionDenied(_("Only members of the group log its patrols."))
         if shift.status == ShiftStatus.CANCELLED:
             raise ValidationError(_("This shift is cancelled."))
-    elif not Membership.objects.current().filter(member__user=by, group=group).exists() and not (
-        by.is_province_admin
-    ):
+    elif not groups_loggable_by(by).filter(pk=group.pk).exists():
         raise PermissionDenied(_("Only members of the group log its patrols."))
     visible = set(
         Hotspot.objects.visible_to(by)

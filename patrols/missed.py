@@ -3,7 +3,7 @@ patrol logs had to be closed automatically.
 
 Each shift and each log is told once: the rows are claimed (locked, skipping
 rows another worker holds, and stamped `leader_told_at`) in the transaction that
-writes one notice per leader to the outbox (reports/leader_notices.py); the
+writes one notice per leader to the outbox (reports/escalation/leader_notices.py); the
 emails go out after it commits, or with the sweep after a broker outage. The
 flag itself stays on the rows, so the calendar and the coverage page show it
 whether or not an email arrived.
@@ -14,13 +14,12 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.models import Membership, User
+from groups.leaders import leaders_to_email
 from patrols.models import LogStatus, PatrolLog, PatrolShift, local_midnight
-from reports import leader_notices
+from reports.escalation import leader_notices
 from reports.models import LeaderNotice
 
 # On the first run (or after a long outage) older misses are not dug up.
@@ -68,24 +67,13 @@ def flag_missed_shifts(*, now: datetime.datetime | None = None) -> int:
 
 def leaders_of(group) -> list[tuple[int, str]]:
     """(user id, email address) of the group's current leaders and deputies."""
-    leading = (
-        Membership.objects.current()
-        .filter(group=group)
-        .filter(Q(is_leader=True) | Q(is_deputy=True))
-    )
-    return list(
-        User.objects.filter(is_active=True, member__memberships__in=leading)
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-        .values_list("pk", "email")
-    )
+    return list(leaders_to_email([group]).order_by("pk").values_list("pk", "email"))
 
 
 def _queue_notices(*, group, missed: list, closed: list, now) -> list[int]:
     # One notice per leader (they do not see each other's addresses), in the
     # outbox with the claim of the shifts: a broker or SMTP outage delays
-    # them, and a retry sends none twice (reports/leader_notices.py).
+    # them, and a retry sends none twice (reports/escalation/leader_notices.py).
     recipients = leaders_of(group)
     if not recipients:
         return []

@@ -18,9 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from groups.caching import private
+from groups.htmx import wants_partial
 from groups.models import Member, Membership, SelfManagementGroup
 from patrols import ical, schedule, shifts
 from patrols.forms import (
@@ -43,15 +44,6 @@ from patrols.models import (
     ShiftPartner,
     local_midnight,
 )
-
-private = cache_control(private=True, no_store=True)
-
-
-def is_htmx(request) -> bool:
-    # A history restore after a cache miss wants the whole page.
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
 
 
 def _may_edit(user, group) -> bool:
@@ -203,7 +195,7 @@ def calendar(request, group_pk):
         "today": timezone.localdate(),
         "may_edit": _may_edit(request.user, group),
     }
-    template = "patrols/_calendar.html" if is_htmx(request) else "patrols/calendar.html"
+    template = "patrols/_calendar.html" if wants_partial(request) else "patrols/calendar.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -356,7 +348,7 @@ def _warn(request, bookings) -> None:
 
 def _card_or_page(request, shift: PatrolShift):
     """After a change from the calendar, its card; otherwise back to the shift's page."""
-    if is_htmx(request):
+    if wants_partial(request):
         shift = (
             PatrolShift.objects.select_related("log", "area", "group__ward", "group__unit")
             .prefetch_related(_crew(), "partners")
@@ -379,7 +371,7 @@ def shift_cancel(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("patrols:shift", pk=shift.pk)
-    if not is_htmx(request):
+    if not wants_partial(request):
         messages.success(request, _("The shift is cancelled."))
     return _card_or_page(request, shift)
 
@@ -389,7 +381,7 @@ def shift_cancel(request, pk):
 def shift_restore(request, pk):
     shift = _fetch_shift(request, pk)
     bookings = shifts.restore_shift(shift=shift, by=request.user)
-    if not is_htmx(request):
+    if not wants_partial(request):
         messages.success(request, _("The shift is planned again."))
         _warn(request, bookings)
     return _card_or_page(request, shift)
@@ -409,7 +401,7 @@ def shift_assign(request, pk):
             saved = True
         except ValidationError as error:
             form.add_error("members", error)
-    if is_htmx(request):
+    if wants_partial(request):
         context = _shift_context(request, shift, assignment_form=form if not saved else None)
         context.update(saved=saved)
         return render(request, "patrols/_crew.html", context)

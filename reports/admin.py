@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from groups.admin import ScopedAdminMixin
+from groups.admin import ReadOnlyInline, ScopedAdminMixin
 from reports.models import Category, ContactReveal, Holiday, Report, ReportEvent, ReportPhoto
 
 
@@ -39,30 +39,6 @@ class CategoryAdmin(admin.ModelAdmin):
     ]
     search_fields = ["name", "name_en"]
     filter_horizontal = ["model_types"]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """Rows that belong to the report and are written elsewhere, shown as they are.
-
-    The report admin already decides who may open the report; whoever may see
-    it sees these rows with it, without a model permission of their own.
-    """
-
-    extra = 0
-    max_num = 0
-    can_delete = False
-
-    def has_view_permission(self, request, obj=None):
-        return True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Timeline columns, shared by the report's inline and the timeline's own list.
@@ -266,7 +242,7 @@ class ContactRevealAdmin(admin.ModelAdmin):
 
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
-    """The days off that deadlines counting working hours skip (reports/deadlines.py).
+    """The days off that deadlines counting working hours skip (reports/escalation/deadlines.py).
 
     Seeded for years ahead; administrators add the government's yearly decisions
     (the exact Tết break, swapped days) here.
@@ -278,4 +254,4 @@ class HolidayAdmin(admin.ModelAdmin):
 
 
 # The escalation chain has an admin module of its own.
-from reports import escalation_admin  # noqa: E402, F401
+from reports.escalation import admin as escalation_admin  # noqa: E402, F401

@@ -11,8 +11,9 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from reports import escalation
+from reports.escalation import chain as escalation
 from reports.filters import ReportFilter
+from reports.lifecycle import apply_transition
 from reports.models import Escalation, Report, Status
 
 
@@ -68,7 +69,9 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
         # PermissionDenied from the lifecycle becomes DRF's 403 JSON answer.
         try:
             # Public as on the detail page: the reporter sees that someone took it up.
-            report = report.transition(to=Status.ACKNOWLEDGED, by=request.user, public=True)
+            report = apply_transition(
+                report=report, to=Status.ACKNOWLEDGED, by=request.user, public=True
+            )
         except DjangoValidationError as error:
             return Response(
                 {

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from reports.lifecycle import apply_transition
 from reports.models import Report, ReportEvent, Status
 
 RECENT = timedelta(days=7)
@@ -90,8 +91,8 @@ def merge_duplicate(*, report: Report, into: Report, by, note: str = "") -> Repo
         if not Report.objects.visible_to(by).filter(pk=into.pk).exists():
             raise ValidationError({"duplicate_of": _("Choose a report you can see.")})
         original = locked[into.pk]
-        merged = locked[report.pk].transition(
-            to=Status.DUPLICATE, by=by, note=note, duplicate_of=original
+        merged = apply_transition(
+            report=locked[report.pk], to=Status.DUPLICATE, by=by, note=note, duplicate_of=original
         )
         ReportEvent.objects.create(
             report=original,

@@ -4,7 +4,7 @@
 reporter's identity in the vault only (never for an anonymous tip), gives the
 reporter a receipt code (and a passphrase for a tip) that is stored only as
 hashes, routes the report and writes the groups' leaders' notices to the outbox
-(reports/leader_notices.py), sent after commit.
+(reports/escalation/leader_notices.py), sent after commit.
 """
 
 from dataclasses import dataclass
@@ -13,10 +13,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from reports import escalation, notifications, receipts, routing
-from reports.deadlines import deadline_for
+from reports import receipts, routing
+from reports.escalation import chain as escalation
+from reports.escalation import notifications
+from reports.escalation.deadlines import deadline_for
+from reports.escalation.tasks import notify_leaders_of_new_report
 from reports.models import Report, ReportAssignment, ReporterContact, ReportEvent, ReportPhoto
-from reports.tasks import notify_leaders_of_new_report
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def submit_report(
             ReportEvent.objects.create(
                 report=report, kind=ReportEvent.Kind.CREATED, public=True, created_at=now
             )
-            # In the outbox first: the message only hastens it (reports/outbox.py).
+            # In the outbox first: the message only hastens it (reports/escalation/outbox.py).
             notifications.queue_new_report_notices(report=report, now=now)
             notify_leaders_of_new_report.delay_on_commit(report.pk)
     except BaseException:

@@ -75,9 +75,11 @@ def apply_transition(
     by,
     note: str = "",
     public: bool = False,
-    changes: dict | None = None,
+    **changes,
 ) -> Report:
-    changes = changes or {}
+    """Move `report` to status `to` for `by`: who may take the step is checked, the
+    status moves and one timeline entry is written, in one transaction. `changes`
+    are the fields the step sets (the outcome of a resolution, say)."""
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
         rule = TRANSITIONS.get((locked.status, to))

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from reports import escalation_views, views
+from reports import views
+from reports.escalation import views as escalation_views
 
 app_name = "reports"
 urlpatterns = [

@@ -14,12 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from groups.caching import private
+from groups.htmx import wants_partial
 from groups.models import Membership
 from reports import conversation
-from reports.dashboard.exports import csv_response
 from reports.duplicates import merge_duplicate, similar_open_reports
 from reports.filters import ReportFilter
 from reports.forms import LoggedReportForm
@@ -31,20 +31,12 @@ from reports.handling_forms import (
     add_domain_error,
 )
 from reports.intake import submit_report
-from reports.lifecycle import allowed_targets, handler_role
+from reports.lifecycle import allowed_targets, apply_transition, handler_role
 from reports.models import Report, ReporterContact, ReportEvent, ReportPhoto, Status
+from reports.spreadsheets import csv_response
 from reports.vault_access import may_reveal_contact, reveal_contact
 
 PAGE_SIZE = 25
-
-private = cache_control(private=True, no_store=True)
-
-
-def _is_htmx(request) -> bool:
-    # A history restore after a cache miss wants the whole page.
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
 
 
 def _inbox_reports(user):
@@ -73,7 +65,7 @@ def inbox(request):
         "query": query.urlencode(),
         "may_log": may_log_reports(request.user),
     }
-    template = "reports/_inbox_list.html" if _is_htmx(request) else "reports/inbox.html"
+    template = "reports/_inbox_list.html" if wants_partial(request) else "reports/inbox.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -143,10 +135,7 @@ def _detail_context(request, report: Report, **forms) -> dict:
     suggestions = (
         similar_open_reports(report=report, user=user) if Status.DUPLICATE in targets else []
     )
-    events = report.events.select_related("actor")
-    if not handles:
-        # A member who logged a report follows it like its reporter: public entries only.
-        events = events.filter(public=True)
+    events = ReportEvent.objects.visible_to(user).filter(report=report).select_related("actor")
     return {
         "report": report,
         "photos": report.photos.all(),
@@ -172,7 +161,7 @@ def _detail_context(request, report: Report, **forms) -> dict:
 
 def _after_action(request, report: Report, *, done: str):
     """Show the result: the handling partial for htmx, else back to the page."""
-    if _is_htmx(request):
+    if wants_partial(request):
         report = _fetch(request, report.pk)
         context = {**_detail_context(request, report), "done": done}
         return render(request, "reports/_handling.html", context)
@@ -188,7 +177,7 @@ def _refused(request, report: Report, *, status: int, **forms):
     """
     report = _fetch(request, report.pk)
     context = _detail_context(request, report, **forms)
-    if _is_htmx(request):
+    if wants_partial(request):
         return render(request, "reports/_handling.html", context)
     return render(request, "reports/detail.html", context, status=status)
 
@@ -211,7 +200,8 @@ def transition(request, pk):
     to, note = form.cleaned_data["to"], form.cleaned_data["note"]
     changes = {"outcome": form.cleaned_data["outcome"]} if to == Status.RESOLVED else {}
     try:
-        report.transition(
+        apply_transition(
+            report=report,
             to=to,
             by=request.user,
             note=note,
@@ -337,10 +327,7 @@ def reveal(request, pk):
 def photo(request, photo_pk):
     # No sign-in redirect: whoever may not see the report learns nothing, not even
     # that the photo exists.
-    photo = get_object_or_404(
-        ReportPhoto.objects.filter(report__in=Report.objects.visible_to(request.user)),
-        pk=photo_pk,
-    )
+    photo = get_object_or_404(ReportPhoto.objects.visible_to(request.user), pk=photo_pk)
     try:
         file = photo.image.open("rb")
     except FileNotFoundError:

@@ -12,7 +12,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ["vi", "en"]
-SOURCES = ["manage.py", "config", "groups", "reports", "patrols", "mediation", "templates"]
+SOURCES = [
+    "manage.py",
+    "config",
+    "groups",
+    "reports",
+    "patrols",
+    "mediation",
+    "dashboard",
+    "demo",
+    "templates",
+]
 
 
 def _catalogue(root: Path, language: str) -> polib.POFile:

@@ -1,4 +1,4 @@
-"""The escalation chain's rules and its ledger (see reports/escalation.py)."""
+"""The escalation chain's rules and its ledger (see reports/escalation/chain.py)."""
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -11,7 +11,7 @@ from groups.models import Area
 from reports.models.reports import Category, Report
 from reports.vault import EncryptedTextField
 
-# reports/escalation.py decides; these rows are its ledger. The unique
+# reports/escalation/chain.py decides; these rows are its ledger. The unique
 # constraints are what makes "exactly once per level" and "one notice per
 # contact and channel" hold with several workers and sweeps at once.
 

@@ -1,4 +1,4 @@
-"""The outbox of emails to group leaders (see reports/leader_notices.py)."""
+"""The outbox of emails to group leaders (see reports/escalation/leader_notices.py)."""
 
 from django.conf import settings
 from django.db import models

@@ -51,7 +51,7 @@ class Category(models.Model):
         related_name="categories",
         help_text=_("Groups of these kinds receive the category; none chosen: every group."),
     )
-    # reports/deadlines.py reads it; its WORKING_HOURS hold the office hours named here.
+    # reports/escalation/deadlines.py reads it; its WORKING_HOURS hold the office hours named here.
     counts_working_hours = models.BooleanField(
         _("deadline counts working hours only"),
         default=False,
@@ -155,9 +155,6 @@ class ReportQuerySet(models.QuerySet):
 
     def overdue(self, now=None):
         return self.open().filter(due_at__lt=now or timezone.now())
-
-    def unacknowledged(self):
-        return self.filter(status=Status.NEW)
 
     def visible_to(self, user):
         """Admins: all. Ward police: their ward. Leaders/deputies: their groups' reports
@@ -267,7 +264,7 @@ class Report(models.Model):
         related_name="logged_reports",
         help_text=_("The member who logged a report received by phone, tip box, …"),
     )
-    # Escalation (reports/escalation.py): how far up the police chain the report
+    # Escalation (reports/escalation/chain.py): how far up the police chain the report
     # has gone, and when the next level is due: the group's deadline for level 1,
     # then each level's window. Cleared once someone has taken the report.
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
@@ -324,7 +321,7 @@ class Report(models.Model):
                 fields=["ward", "due_at"],
                 # Spelt out rather than status__in: PostgreSQL writes an IN list back
                 # differently from how it was given, and the bulk load that drops and
-                # re-creates indexes (groups/synthetic.py) must give back the same one.
+                # re-creates indexes (demo/synthetic/groups.py) must give back the same one.
                 condition=Q(status=Status.NEW)
                 | Q(status=Status.ACKNOWLEDGED)
                 | Q(status=Status.IN_PROGRESS),
@@ -367,17 +364,6 @@ class Report(models.Model):
     @property
     def place(self):
         return self.unit or self.ward
-
-    # Lifecycle ------------------------------------------------------------
-    # Each transition checks who may take it, moves the status and writes one
-    # timeline entry, in one transaction. reports/lifecycle.py holds the rules.
-
-    def transition(self, *, to: str, by, note: str = "", public: bool = False, **changes):
-        from reports.lifecycle import apply_transition
-
-        return apply_transition(
-            report=self, to=to, by=by, note=note, public=public, changes=changes
-        )
 
 
 class ReportAssignment(models.Model):
@@ -434,7 +420,13 @@ class ContactReveal(models.Model):
 
 class ReportEventQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(report__in=Report.objects.visible_to(user))
+        """The timelines of the reports the user may see. On a report they do not
+        handle (a member who logged it) they follow it like its reporter: public
+        entries only."""
+        visible = self.filter(report__in=Report.objects.visible_to(user))
+        if not user.is_authenticated or user.is_province_admin or user.is_ward_police:
+            return visible  # they handle every report they see
+        return visible.filter(Q(public=True) | Q(report__in=Report.objects.handleable_by(user)))
 
     def editable_by(self, user):
         # The timeline only grows: an entry, once written, is never changed.
@@ -484,10 +476,21 @@ class ReportEvent(models.Model):
         return f"#{self.report_id} {self.kind}"
 
 
+class ReportPhotoQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(report__in=Report.objects.visible_to(user))
+
+    def editable_by(self, user):
+        # Photos arrive with the report and are never changed.
+        return self.none()
+
+
 class ReportPhoto(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField(storage=report_photo_storage, upload_to="")
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReportPhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

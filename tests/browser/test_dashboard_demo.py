@@ -16,9 +16,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from dashboard.trends import CHARTS
 from groups.models import PoliceContact, User
-from reports import escalation
-from reports.dashboard.trends import CHARTS
+from reports.escalation import chain as escalation
 from reports.models import Category, Escalation, Severity
 from tests.dashboard.now_fixtures import make_report
 

@@ -8,7 +8,7 @@ Selectors use ids and classes, not words: the page is in Vietnamese here.
 import pytest
 from playwright.sync_api import expect
 
-from reports.dashboard.trends import CHARTS
+from dashboard.trends import CHARTS
 from tests.dashboard.trends_data import (
     PERIOD,
     dissolve,

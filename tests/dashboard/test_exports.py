@@ -21,11 +21,11 @@ from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from dashboard import trends
+from dashboard.summary import month_filter
+from dashboard.views import dashboard_filter
 from groups.models import Area, AreaKind
 from mediation.models import Status as CaseStatus
-from reports.dashboard import trends
-from reports.dashboard.summary import month_filter
-from reports.dashboard.views import dashboard_filter
 from reports.intake import submit_report
 from reports.models import Channel, Escalation, Report, Status
 from tests.dashboard.trends_data import case, mediation_group, shift

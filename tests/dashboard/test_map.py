@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.env import csp_source
+from dashboard import map as dashboard_map
 from patrols.models import Hotspot, HotspotKind, RiskLevel
-from reports.dashboard import map as dashboard_map
 from reports.models import Report, Status
 from tests.dashboard.map_data import (
     ADDRESS,

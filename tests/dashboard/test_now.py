@@ -9,9 +9,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.dashboard.now import Counts, counts, now_panel, now_reports
-from reports.dashboard.views import dashboard_filter
-from reports.escalation import sweep
+from dashboard.now import Counts, counts, now_panel, now_reports
+from dashboard.views import dashboard_filter
+from reports.escalation.chain import sweep
 from reports.intake import submit_report
 from reports.models import (
     Channel,

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboard.comparison import ward_comparison
+from dashboard.views import dashboard_filter
 from groups.models import Area, AreaKind
-from reports.dashboard.comparison import ward_comparison
-from reports.dashboard.views import dashboard_filter
 from reports.models import Status
 from tests.dashboard.now_fixtures import HOUR, escalate, make_report, patrol
 

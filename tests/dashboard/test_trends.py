@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dashboard.trends import TRENDS, a_year_earlier, change
 from groups.models import Area, AreaKind, ModelType, SelfManagementGroup
 from mediation.models import Status as CaseStatus
-from reports.dashboard.trends import TRENDS, a_year_earlier, change
 from reports.models import Report, ReportAssignment
 from tests.dashboard.trends_data import (
     PERIOD,

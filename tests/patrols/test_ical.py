@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from groups.models import Member, Membership
+from groups.models import Member, Membership, SelfManagementGroup
 from patrols import ical
 from patrols import shifts as shift_rules
 from patrols.models import CalendarFeed
@@ -62,13 +62,18 @@ def test_every_line_is_folded_at_75_octets_with_crlf(client, weekend_schedule, f
     assert "ngõ 5\\, chợ Hạ Long\\; bờ sông" in route
 
 
-def test_folding_never_splits_a_vietnamese_character():
-    line = "SUMMARY:" + "Tuần tra đêm ở phường Hạ Long " * 4
+def test_folding_never_splits_a_vietnamese_character(client, weekend_schedule, feed_x):
+    name = "Tuần tra đêm ở phường Hạ Long " * 4
+    SelfManagementGroup.objects.filter(pk=weekend_schedule.group_id).update(name=name)
 
-    folded = ical.fold(line)
+    body = client.get(f"/patrols/calendar/{feed_x.token}.ics").content
+    text = body.decode("utf-8")  # strict: a character cut in two would not decode
 
-    assert folded.replace("\r\n ", "") == line
-    assert all(len(part.encode("utf-8")) <= 75 for part in folded.split("\r\n"))
+    line = f"SUMMARY:Patrol: {name}"
+    assert line in _lines(text)
+    folded = text[text.index("SUMMARY:") :].split("\r\n")
+    assert len(folded[0].encode("utf-8")) <= 75 and folded[1].startswith(" ")
+    assert all(len(part.encode("utf-8")) <= 75 for part in text.split("\r\n"))
 
 
 def test_a_cancelled_shift_stays_in_the_feed_as_cancelled(

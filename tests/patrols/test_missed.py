@@ -11,7 +11,7 @@ from patrols import logbook
 from patrols import shifts as shift_rules
 from patrols.missed import flag_missed_shifts
 from patrols.models import PatrolLog, PatrolShift
-from reports import leader_notices
+from reports.escalation import leader_delivery, leader_notices
 from reports.models import LeaderNotice
 from tests.patrols.conftest import at
 from tests.reports.escalation.conftest import _reset_broker_pools as reset_broker_pools
@@ -130,7 +130,7 @@ def test_a_missed_shift_notice_waits_out_a_broker_outage_and_goes_out_once(
     celery_app.conf.task_always_eager = True
     with django_capture_on_commit_callbacks(execute=True):
         assert leader_notices.enqueue_due() == 1
-    assert leader_notices.deliver_batch(notice_ids=[notice.pk]) == ["not-ours"]
+    assert leader_delivery.deliver_batch(notice_ids=[notice.pk]) == ["not-ours"]
 
     (message,) = mail.outbox
     assert message.to == ["leader.x@example.test"]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import User
+from reports.lifecycle import apply_transition
 from reports.models import (
     Category,
     ContactReveal,
@@ -127,7 +128,7 @@ def test_report_change_page_shows_the_timeline_and_photos_read_only(
     settings.MEDIA_ROOT = tmp_path
     photo = ReportPhoto(report=named_report)
     photo.image.save("scene.jpg", ContentFile(b"not shown here"), save=True)
-    named_report.transition(to=Status.ACKNOWLEDGED, by=province_admin)
+    apply_transition(report=named_report, to=Status.ACKNOWLEDGED, by=province_admin)
     client.force_login(province_admin)
 
     response = client.get(

@@ -3,6 +3,7 @@
 import pytest
 
 from reports.intake import submit_report
+from reports.lifecycle import apply_transition
 from reports.models import Channel, Report, ReportEvent, Status
 
 
@@ -110,7 +111,7 @@ def test_the_api_uses_the_inbox_filters(
     client, police_a, report_x, police_only_report, file_report, fight, ward_a, unit_a1
 ):
     fight_report = file_report(category=fight, ward=ward_a, unit=unit_a1).report
-    report_x.transition(to=Status.ACKNOWLEDGED, by=police_a)
+    apply_transition(report=report_x, to=Status.ACKNOWLEDGED, by=police_a)
     client.force_login(police_a)
 
     by_status = client.get("/api/reports/?status=acknowledged&status=new")
@@ -187,7 +188,7 @@ def test_acknowledging_a_report_the_user_cannot_see_is_not_found(client, leader_
 
 
 def test_acknowledging_a_resolved_report_is_a_400_saying_why(client, leader_x, report_x):
-    report_x.transition(to=Status.RESOLVED, by=leader_x, outcome="Xong.")
+    apply_transition(report=report_x, to=Status.RESOLVED, by=leader_x, outcome="Xong.")
     client.force_login(leader_x)
 
     response = client.post(f"/api/reports/{report_x.pk}/acknowledge/", HTTP_ACCEPT_LANGUAGE="en")

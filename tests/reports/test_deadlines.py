@@ -9,7 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from reports.deadlines import WORKING_HOURS, add_working_time, deadline_for
+from reports.escalation.deadlines import WORKING_HOURS, add_working_time, deadline_for
 from reports.models import Category, Holiday, Report, Severity
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -11,6 +11,7 @@ from PIL import Image
 from groups.models import User
 from reports import conversation, receipts
 from reports.intake import submit_report
+from reports.lifecycle import apply_transition
 from reports.models import Channel, Report, ReportEvent, Status
 from reports.photos import clean_photo
 
@@ -125,7 +126,7 @@ def test_a_handler_sees_the_actions_the_lifecycle_allows(client, leader_x, repor
 def test_the_police_take_over_a_referred_report_and_the_group_cannot(
     client, leader_x, police_a, report
 ):
-    report.transition(to=Status.REFERRED, by=leader_x)
+    apply_transition(report=report, to=Status.REFERRED, by=leader_x)
 
     police_html = _detail(client, police_a, report).content.decode()
     leader_html = _detail(client, leader_x, report).content.decode()
@@ -240,7 +241,7 @@ def test_rejecting_needs_a_reason(client, leader_x, report):
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
 def test_a_move_the_lifecycle_refuses_is_explained_not_a_crash(client, leader_x, report, headers):
-    report.transition(to=Status.RESOLVED, by=leader_x, outcome="Xong.")
+    apply_transition(report=report, to=Status.RESOLVED, by=leader_x, outcome="Xong.")
 
     response = _post(client, leader_x, report, "status", {"to": "acknowledged"}, **headers)
 
@@ -254,7 +255,7 @@ def test_a_move_the_lifecycle_refuses_is_explained_not_a_crash(client, leader_x,
 def test_a_move_for_the_police_only_is_refused_to_the_group_with_a_message(
     client, leader_x, report, headers
 ):
-    report.transition(to=Status.RESOLVED, by=leader_x, outcome="Xong.")
+    apply_transition(report=report, to=Status.RESOLVED, by=leader_x, outcome="Xong.")
 
     response = _post(
         client, leader_x, report, "status", {"to": "in_progress", "note": "Mở lại"}, **headers

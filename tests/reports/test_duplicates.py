@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from groups.models import Area, AreaKind
 from reports import receipts
 from reports.duplicates import merge_duplicate, similar_open_reports
-from reports.lifecycle import TransitionNotAllowed
+from reports.lifecycle import TransitionNotAllowed, apply_transition
 from reports.models import Report, ReportEvent, Status
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -80,7 +80,7 @@ def test_closed_old_and_own_reports_are_not_suggested(leader_x, theft_in_x):
     with time_machine.travel(now - datetime.timedelta(days=8), tick=False):
         theft_in_x()
     resolved = theft_in_x()
-    resolved.transition(to=Status.RESOLVED, by=leader_x, outcome="Xong.")
+    apply_transition(report=resolved, to=Status.RESOLVED, by=leader_x, outcome="Xong.")
     with time_machine.travel(now - datetime.timedelta(days=6), tick=False):
         six_days_old = theft_in_x()
     report = theft_in_x()

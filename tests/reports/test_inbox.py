@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from groups.models import Area
 from reports.intake import submit_report
+from reports.lifecycle import apply_transition
 from reports.models import Channel, Report, Status
 from reports.templatetags.report_deadlines import time_left
 
@@ -126,7 +127,7 @@ def test_an_overdue_report_is_marked_with_text_and_an_icon(client, leader_x, rep
 
 
 def test_a_closed_report_shows_no_time_left(client, leader_x, report_x):
-    report_x.transition(to=Status.RESOLVED, by=leader_x, outcome="Đã tìm thấy xe.")
+    apply_transition(report=report_x, to=Status.RESOLVED, by=leader_x, outcome="Đã tìm thấy xe.")
     client.force_login(leader_x)
 
     with time_machine.travel(report_x.due_at + datetime.timedelta(hours=3), tick=False):
@@ -177,8 +178,8 @@ def _listed_for(client, user, query: str) -> list[int]:
 
 def test_the_inbox_filters_by_several_statuses(client, police_a, three_reports):
     theft_report, fight_report, _food_report = three_reports
-    theft_report.transition(to=Status.ACKNOWLEDGED, by=police_a)
-    fight_report.transition(to=Status.REFERRED, by=police_a)
+    apply_transition(report=theft_report, to=Status.ACKNOWLEDGED, by=police_a)
+    apply_transition(report=fight_report, to=Status.REFERRED, by=police_a)
 
     listed = _listed_for(client, police_a, "status=acknowledged&status=referred")
 
@@ -213,7 +214,7 @@ def test_the_inbox_filters_overdue_reports(client, police_a, three_reports):
     # At noon the theft (2 h) and the fight (15 min) are past their deadline; the
     # food report (1 day, filed yesterday at noon) is due right now, not before.
     Report.objects.filter(pk=food_report.pk).update(due_at=NOON + datetime.timedelta(hours=1))
-    fight_report.transition(to=Status.RESOLVED, by=police_a, outcome="Đã hòa giải.")
+    apply_transition(report=fight_report, to=Status.RESOLVED, by=police_a, outcome="Đã hòa giải.")
 
     assert _listed_for(client, police_a, "overdue=true") == [theft_report.pk]
     assert _listed_for(client, police_a, "overdue=false") == [food_report.pk, fight_report.pk]

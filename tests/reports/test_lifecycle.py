@@ -9,7 +9,14 @@ import itertools
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from reports.lifecycle import ADMIN, GROUP, POLICE, TRANSITIONS, TransitionNotAllowed
+from reports.lifecycle import (
+    ADMIN,
+    GROUP,
+    POLICE,
+    TRANSITIONS,
+    TransitionNotAllowed,
+    apply_transition,
+)
 from reports.models import Report, ReportEvent, Status
 
 ACTOR_OF_ROLE = {GROUP: "leader_x", POLICE: "police_a", ADMIN: "province_admin"}
@@ -65,8 +72,13 @@ def test_each_move_in_the_table_is_allowed_for_each_role_it_names(
     actor = request.getfixturevalue(ACTOR_OF_ROLE[role])
     _put_in(report, frm, original=original)
 
-    report.transition(
-        to=to, by=actor, note="Lý do ghi lại.", public=True, **_what_the_move_needs(to, original)
+    apply_transition(
+        report=report,
+        to=to,
+        by=actor,
+        note="Lý do ghi lại.",
+        public=True,
+        **_what_the_move_needs(to, original),
     )
 
     report.refresh_from_db()
@@ -93,7 +105,9 @@ def test_each_move_in_the_table_is_refused_for_the_roles_it_does_not_name(
     _put_in(report, frm, original=original)
 
     with pytest.raises(PermissionDenied):
-        report.transition(to=to, by=actor, note="Lý do.", **_what_the_move_needs(to, original))
+        apply_transition(
+            report=report, to=to, by=actor, note="Lý do.", **_what_the_move_needs(to, original)
+        )
 
     report.refresh_from_db()
     assert report.status == frm
@@ -108,7 +122,8 @@ def test_nobody_outside_the_report_may_move_it(request, report, original, frm, t
 
     for outsider in ["member_x", "leader_y", "police_b", "anonymous"]:
         with pytest.raises(PermissionDenied):
-            report.transition(
+            apply_transition(
+                report=report,
                 to=to,
                 by=request.getfixturevalue(outsider),
                 note="Lý do.",
@@ -127,8 +142,12 @@ def test_a_move_not_in_the_table_is_refused_even_for_an_administrator(
     _put_in(report, frm, original=original)
 
     with pytest.raises(TransitionNotAllowed):
-        report.transition(
-            to=to, by=province_admin, note="Lý do.", **_what_the_move_needs(to, original)
+        apply_transition(
+            report=report,
+            to=to,
+            by=province_admin,
+            note="Lý do.",
+            **_what_the_move_needs(to, original),
         )
 
     report.refresh_from_db()
@@ -142,8 +161,8 @@ def test_the_group_cannot_move_a_report_meant_for_the_police_only(
     report = file_report(category=about_the_group, ward=ward_a, unit=unit_a1).report
 
     with pytest.raises(PermissionDenied):
-        report.transition(to=Status.ACKNOWLEDGED, by=leader_x)
-    report.transition(to=Status.ACKNOWLEDGED, by=police_a)
+        apply_transition(report=report, to=Status.ACKNOWLEDGED, by=leader_x)
+    apply_transition(report=report, to=Status.ACKNOWLEDGED, by=police_a)
 
     report.refresh_from_db()
     assert report.status == Status.ACKNOWLEDGED
@@ -161,7 +180,7 @@ def test_a_move_without_what_it_needs_is_refused_on_that_field(
     leader_x, report, to, changes, field
 ):
     with pytest.raises(ValidationError) as refused:
-        report.transition(to=to, by=leader_x, note="", **changes)
+        apply_transition(report=report, to=to, by=leader_x, note="", **changes)
 
     assert field in refused.value.message_dict
     report.refresh_from_db()
@@ -169,11 +188,11 @@ def test_a_move_without_what_it_needs_is_refused_on_that_field(
 
 
 def test_police_reopen_a_resolved_report_with_a_reason(police_a, leader_x, report):
-    report.transition(to=Status.RESOLVED, by=leader_x, outcome="Đã xử lý.")
+    apply_transition(report=report, to=Status.RESOLVED, by=leader_x, outcome="Đã xử lý.")
 
     with pytest.raises(ValidationError):
-        report.transition(to=Status.IN_PROGRESS, by=police_a, note="")
-    report.transition(to=Status.IN_PROGRESS, by=police_a, note="Người dân báo lại.")
+        apply_transition(report=report, to=Status.IN_PROGRESS, by=police_a, note="")
+    apply_transition(report=report, to=Status.IN_PROGRESS, by=police_a, note="Người dân báo lại.")
 
     report.refresh_from_db()
     assert report.status == Status.IN_PROGRESS

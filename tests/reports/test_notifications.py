@@ -22,9 +22,9 @@ from django.db import transaction
 
 from config.celery import app as celery_app
 from groups.models import Member, Membership, User
+from reports.escalation.tasks import notify_leaders_of_new_report
 from reports.intake import submit_report
 from reports.models import Category, Channel, Report, Severity
-from reports.tasks import notify_leaders_of_new_report
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 
 from reports import ratelimit, receipts, tracking
 from reports.conversation import add_note, ask_reporter
+from reports.lifecycle import apply_transition
 from reports.models import ReportEvent, Status
 from reports.public_views import NOT_FOUND_MESSAGE, TRACKING_SESSION_KEY
 
@@ -155,9 +156,15 @@ def test_internal_notes_and_handlers_never_appear_on_the_tracking_page(
     client, named, leader_x, police_a
 ):
     add_note(report=named.report, by=leader_x, text="Nghi là con nhà ông Ba")
-    named.report.transition(to=Status.ACKNOWLEDGED, by=leader_x, note="Ghi chú nội bộ")
-    named.report.transition(
-        to=Status.IN_PROGRESS, by=police_a, note="Công an phường đang xác minh", public=True
+    apply_transition(
+        report=named.report, to=Status.ACKNOWLEDGED, by=leader_x, note="Ghi chú nội bộ"
+    )
+    apply_transition(
+        report=named.report,
+        to=Status.IN_PROGRESS,
+        by=police_a,
+        note="Công an phường đang xác minh",
+        public=True,
     )
     add_note(report=named.report, by=police_a, text="Đã xem camera chợ", public=True)
     _follow(client, named.code)
@@ -184,14 +191,15 @@ def test_a_merged_report_keeps_its_receipt_working(
         public=True,
     )
     ask_reporter(report=original.report, by=leader_x, text="Chị thấy mấy người?")
-    merged.report.transition(
+    apply_transition(
+        report=merged.report,
         to=Status.DUPLICATE,
         by=leader_x,
         duplicate_of=original.report,
         note="Cùng vụ với một tin báo khác",
         public=True,
     )
-    original.report.transition(to=Status.ACKNOWLEDGED, by=leader_x, public=True)
+    apply_transition(report=original.report, to=Status.ACKNOWLEDGED, by=leader_x, public=True)
     add_note(report=original.report, by=leader_x, text="Đã báo công an phường", public=True)
 
     _follow(client, merged.code, merged.passphrase)
@@ -231,8 +239,12 @@ def test_following_starts_a_new_session(client, named):
 
 
 def _resolve(receipt, leader_x):
-    receipt.report.transition(
-        to=Status.RESOLVED, by=leader_x, outcome="Đã trả lại xe cho chủ.", public=True
+    apply_transition(
+        report=receipt.report,
+        to=Status.RESOLVED,
+        by=leader_x,
+        outcome="Đã trả lại xe cho chủ.",
+        public=True,
     )
 
 
@@ -272,7 +284,9 @@ def test_a_message_to_a_closed_report_is_refused_with_409_and_not_saved(client, 
 
 def test_a_reopened_report_takes_messages_again(client, named, leader_x, police_a):
     _resolve(named, leader_x)
-    named.report.transition(to=Status.IN_PROGRESS, by=police_a, note="Chưa xong", public=True)
+    apply_transition(
+        report=named.report, to=Status.IN_PROGRESS, by=police_a, note="Chưa xong", public=True
+    )
     _follow(client, named.code)
 
     response = client.post("/report/track/message/", {"message": "Cảm ơn"})
@@ -339,8 +353,12 @@ def test_a_merged_receipt_lives_as_long_as_the_report_it_was_merged_into(
 ):
     original = file_report(category=theft, ward=ward_a, unit=unit_a1)
     merged = file_report(category=theft, ward=ward_a, unit=unit_a1)
-    merged.report.transition(
-        to=Status.DUPLICATE, by=leader_x, duplicate_of=original.report, public=True
+    apply_transition(
+        report=merged.report,
+        to=Status.DUPLICATE,
+        by=leader_x,
+        duplicate_of=original.report,
+        public=True,
     )
 
     # The report followed is still being handled: the receipt works, and takes messages.

@@ -97,7 +97,7 @@ def mailbox(smtp_server):
 @pytest.fixture
 def web(settings):
     """The receivers run on loopback, which the worker refuses unless named
-    (reports/outbound.py); tests of the refusal take this setting away again."""
+    (reports/escalation/outbound.py); tests of the refusal take this setting away again."""
     settings.OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]
     server = Web()
     yield server

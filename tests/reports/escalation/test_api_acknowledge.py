@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from reports.escalation import sweep
+from reports.escalation.chain import sweep
 from reports.models import Escalation, ReportEvent
 
 pytestmark = pytest.mark.django_db

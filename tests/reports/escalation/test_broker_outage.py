@@ -21,11 +21,11 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from groups.models import Member, Membership, User
-from reports import leader_notices
-from reports.escalation import REQUEUE_AFTER, sweep
+from reports.escalation import leader_delivery, leader_notices
+from reports.escalation.chain import REQUEUE_AFTER, sweep
+from reports.escalation.outbox import publish_quietly
+from reports.escalation.tasks import deliver_leader_notices, notify_leaders_of_new_report
 from reports.models import LeaderNotice, Notice, Report
-from reports.outbox import publish_quietly
-from reports.tasks import deliver_leader_notices, notify_leaders_of_new_report
 from tests.reports.escalation.conftest import _database_url, _reset_broker_pools
 from tests.reports.escalation.servers import (
     Mailbox,
@@ -306,7 +306,7 @@ def test_a_retry_half_way_through_the_leaders_mails_only_those_not_mailed_yet(
         assert notify_leaders_of_new_report(report.pk) == ["sent"]
         assert notify_leaders_of_new_report(report.pk) == []
         everything = list(LeaderNotice.objects.values_list("pk", flat=True))
-        assert leader_notices.deliver_batch(notice_ids=everything) == ["not-ours"] * 3
+        assert leader_delivery.deliver_batch(notice_ids=everything) == ["not-ours"] * 3
 
         accepted = Counter(to for message in smtp.mailbox.messages() for to in [message["To"]])
         assert accepted == {LEADER: 1, DEPUTY: 1, THIRD: 1}

@@ -13,10 +13,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from reports.escalation import sweep
+from reports.escalation.chain import sweep
+from reports.escalation.notice_content import acknowledge_link
+from reports.escalation.tasks import deliver_notices
+from reports.lifecycle import apply_transition
 from reports.models import Category, Escalation, Notice, Report, ReportEvent, Status
-from reports.notice_content import acknowledge_link
-from reports.tasks import deliver_notices
 from tests.reports.escalation.servers import wait_until
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_report_the_group_acknowledged_in_time_is_never_escalated(
 ):
     report = file_report(category=theft, ward=ward_a, unit=unit_a1).report
 
-    report.transition(to=Status.ACKNOWLEDGED, by=leader_x)
+    apply_transition(report=report, to=Status.ACKNOWLEDGED, by=leader_x)
 
     result = sweep(now=report.due_at + datetime.timedelta(days=7))
     assert result.escalated == 0
@@ -136,7 +137,7 @@ def test_group_acknowledging_after_level_one_does_not_stop_the_police_chain(
     report = file_report(category=theft, ward=ward_a, unit=unit_a1).report
     sweep(now=report.due_at + SECOND)
 
-    report.transition(to=Status.ACKNOWLEDGED, by=leader_x)
+    apply_transition(report=report, to=Status.ACKNOWLEDGED, by=leader_x)
 
     assert sweep(now=report.due_at + _window(report, 1) + _minutes(1)).escalated == 1
     assert _recipients_of(report, 2) == sorted([chain.third.email, chain.fourth.email])
@@ -161,7 +162,7 @@ def test_referral_by_the_group_escalates_at_once_before_the_deadline(
 ):
     report = file_report(category=theft, ward=ward_a, unit=unit_a1).report
 
-    report.transition(to=Status.REFERRED, by=leader_x)
+    apply_transition(report=report, to=Status.REFERRED, by=leader_x)
 
     assert timezone.now() < report.due_at
     assert sweep().escalated == 1

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from groups.models import PoliceContact
-from reports import delivery
+from reports.escalation import delivery
+from reports.escalation.notice_content import acknowledge_link
 from reports.models import DeliveryAttempt, Escalation, Notice, NoticeChannel, Report
-from reports.notice_content import acknowledge_link
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_a_batch_costs_two_queries_and_then_one_per_notice_sent(email_notices, m
 
 def test_a_notice_that_is_not_ours_is_left_alone_and_named_so(email_notices, mailbox):
     sent, taken, pending = email_notices(3)
-    assert delivery.deliver(notice_id=sent.pk) == "sent"
+    assert delivery.deliver_batch(notice_ids=[sent.pk])[0] == "sent"
     Notice.objects.filter(pk=taken.pk).update(status=Notice.Status.SENDING)
 
     outcomes = delivery.deliver_batch(notice_ids=[sent.pk, taken.pk, pending.pk, pending.pk])
@@ -145,7 +145,7 @@ def test_a_bug_on_one_notice_is_recorded_on_it_and_the_rest_of_the_batch_goes_ou
     assert not attempt.succeeded
     assert attempt.response == broken.last_error
     # With its traceback in the worker's log.
-    [logged] = [record for record in caplog.records if record.name == "reports.delivery"]
+    [logged] = [record for record in caplog.records if record.name == "reports.escalation.delivery"]
     assert logged.exc_info is not None
     assert str(broken.pk) in logged.getMessage()
     for notice in (before, after):

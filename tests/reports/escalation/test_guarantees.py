@@ -15,10 +15,11 @@ import pytest
 from django.utils import timezone
 
 from groups.models import PoliceContact
-from reports.delivery import MAX_ATTEMPTS
-from reports.escalation import DELIVERY_BATCH, REQUEUE_AFTER, enqueue_due_notices, sweep
+from reports.escalation.beat import mail_failed_notices_summary
+from reports.escalation.chain import DELIVERY_BATCH, REQUEUE_AFTER, enqueue_due_notices, sweep
+from reports.escalation.delivery import MAX_ATTEMPTS
+from reports.escalation.tasks import deliver_notices
 from reports.models import DeliveryAttempt, Escalation, Notice, Report
-from reports.tasks import deliver_notices, mail_failed_notices_summary
 from tests.reports.escalation.servers import run_together, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)

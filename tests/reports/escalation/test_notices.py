@@ -23,8 +23,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
-from reports import delivery
-from reports.escalation import sweep
+from reports.escalation import delivery
+from reports.escalation.beat import sweep_escalations
+from reports.escalation.chain import sweep
+from reports.escalation.notice_content import ACK_SALT, acknowledge_link
+from reports.escalation.tasks import deliver_notices
 from reports.models import (
     DeliveryAttempt,
     Escalation,
@@ -34,8 +37,6 @@ from reports.models import (
     WebhookEndpoint,
     ZaloToken,
 )
-from reports.notice_content import ACK_SALT, acknowledge_link
-from reports.tasks import deliver_notices, sweep_escalations
 from tests.reports.escalation.servers import Answer, run_together, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -80,7 +81,7 @@ def _minutes_late(count: int) -> str:
 def _deliver_every_notice_of(report: Report) -> list[str]:
     """Deliver in the test itself, as a worker would; what each delivery did."""
     notices = Notice.objects.filter(escalation__report=report).order_by("pk")
-    return [delivery.deliver(notice_id=notice.pk) for notice in notices]
+    return [delivery.deliver_batch(notice_ids=[notice.pk])[0] for notice in notices]
 
 
 def _sent_notices(finished, count: int) -> None:
@@ -341,7 +342,7 @@ def test_sms_gateway_error_is_retried_later_not_lost(
     sweep()
     notice = Notice.objects.get(channel="sms")
 
-    assert delivery.deliver(notice_id=notice.pk) == "retry"
+    assert delivery.deliver_batch(notice_ids=[notice.pk])[0] == "retry"
 
     assert len(web.received("/sms")) == 1
     notice.refresh_from_db()
@@ -368,7 +369,7 @@ def test_webhook_receiver_answering_garbage_is_an_attempt_to_retry_not_a_stuck_n
     notice = Notice.objects.get(channel="webhook")
     before = timezone.now()
 
-    assert delivery.deliver(notice_id=notice.pk) == "retry"
+    assert delivery.deliver_batch(notice_ids=[notice.pk])[0] == "retry"
 
     assert len(web.received("/hook")) == 1
     notice.refresh_from_db()
@@ -511,8 +512,8 @@ def test_expired_zalo_token_is_refreshed_once_by_two_deliveries_at_the_same_time
     first, second = Notice.objects.filter(escalation__report=report).order_by("pk")
 
     results = run_together(
-        lambda: delivery.deliver(notice_id=first.pk),
-        lambda: delivery.deliver(notice_id=second.pk),
+        lambda: delivery.deliver_batch(notice_ids=[first.pk])[0],
+        lambda: delivery.deliver_batch(notice_ids=[second.pk])[0],
     )
 
     assert results == ["sent", "sent"]

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import User
-from reports import delivery, outbound
-from reports.escalation import sweep
+from reports.escalation import delivery, outbound
+from reports.escalation.chain import sweep
 from reports.models import Notice, Report, WebhookEndpoint, ZaloToken
 from tests.reports.escalation.servers import Answer, Web
 

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from reports.escalation import send_due_reminders
+from reports.escalation.chain import send_due_reminders
+from reports.escalation.tasks import deliver_leader_notices
+from reports.lifecycle import apply_transition
 from reports.models import LeaderNotice, Report, Status
-from reports.tasks import deliver_leader_notices
 from tests.reports.escalation.servers import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,7 +69,7 @@ def test_no_reminder_once_the_group_has_acknowledged(
     report = file_report(category=theft, ward=ward_a, unit=unit_a1).report
     assert report.remind_at is not None
 
-    report.transition(to=Status.ACKNOWLEDGED, by=leader_with_email)
+    apply_transition(report=report, to=Status.ACKNOWLEDGED, by=leader_with_email)
 
     assert send_due_reminders(now=report.due_at) == 0
     assert Report.objects.get(pk=report.pk).remind_at is None
@@ -89,7 +90,7 @@ def test_reminder_already_on_its_way_is_not_sent_when_the_group_acknowledged_mea
     report = file_report(category=theft, ward=ward_a, unit=unit_a1).report
     assert send_due_reminders(now=report.remind_at) == 1  # queued; no worker yet
 
-    report.transition(to=Status.ACKNOWLEDGED, by=leader_with_email)
+    apply_transition(report=report, to=Status.ACKNOWLEDGED, by=leader_with_email)
     start_worker()
 
     wait_until(lambda: finished.of(deliver_leader_notices), what="the reminder task")

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports.escalation import sweep
+from reports.escalation.chain import sweep
 from reports.models import Escalation, Notice, Report, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
