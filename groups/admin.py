@@ -8,6 +8,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from treebeard.forms import movenodeform_factory
 
+from groups import second_factor, staff_sessions
 from groups.models import (
     Area,
     EmergencyContact,
@@ -80,6 +81,32 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_staff", "is_active"]
     autocomplete_fields = ["police_ward"]
     list_select_related = ["police_ward"]
+    actions = ["reset_second_factor", "sign_out_everywhere"]
+
+    @admin.action(
+        description=_("Reset the second factor (lost phone): enrol again at the next sign-in")
+    )
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            second_factor.reset(user=user, by=request.user, request=request)
+            staff_sessions.sign_out_everywhere(user=user, by=request.user, request=request)
+        self.message_user(
+            request,
+            _("Second factor reset and signed out everywhere: %(users)s.")
+            % {"users": ", ".join(user.username for user in queryset)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Sign out everywhere"))
+    def sign_out_everywhere(self, request, queryset):
+        for user in queryset:
+            staff_sessions.sign_out_everywhere(user=user, by=request.user, request=request)
+        self.message_user(
+            request,
+            _("Signed out everywhere: %(users)s.")
+            % {"users": ", ".join(user.username for user in queryset)},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(ModelType)

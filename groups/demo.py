@@ -11,12 +11,14 @@ The people and phone numbers are invented.
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from groups.areas import load_official_areas
 from groups.models import (
@@ -34,6 +36,7 @@ from groups.models import (
 )
 
 PROVINCE_CODE = "22"  # Quảng Ninh
+DEMO_AUTHENTICATOR = "demo authenticator"
 
 # Model kinds, named as migration 0002 creates them.
 DRUG_FREE = "Khu dân cư phòng, chống ma túy và tội phạm"
@@ -636,6 +639,8 @@ def _demo_users(
         "admin", password, role=User.Role.PROVINCE_ADMIN, is_staff=True, is_superuser=True
     )
     police = _user("police", password, role=User.Role.WARD_POLICE, police_ward=ward)
+    for user in (admin, police):
+        demo_authenticator(user, password=password)
     leader_user = _user("leader", password, role=User.Role.COMMUNITY)
     member_user = _user("member", password, role=User.Role.COMMUNITY)
     for person, user in ((police_contact, police), (leader, leader_user), (member, member_user)):
@@ -660,6 +665,24 @@ def _demo_users(
             % {"group": group.name},
         ),
     ]
+
+
+def demo_authenticator_key(password: str) -> bytes:
+    """The demo's authenticator key, derived from the published demo password: as
+    public as the password, and as unfit for production (seed_demo refuses there)."""
+    return hashlib.sha256(f"tuquan demo authenticator: {password}".encode()).digest()[:20]
+
+
+def demo_authenticator(user: User, *, password: str) -> TOTPDevice:
+    """The demo police and administrator must pass a second factor as real ones do;
+    they get an authenticator whose key seed_demo prints, and
+    ``manage.py demo_code`` shows its current code."""
+    device, _created = TOTPDevice.objects.update_or_create(
+        user=user,
+        name=DEMO_AUTHENTICATOR,
+        defaults={"key": demo_authenticator_key(password).hex(), "confirmed": True},
+    )
+    return device
 
 
 def _user(
