@@ -193,6 +193,8 @@ AXES_RESET_ON_SUCCESS = True
 # Attempts while locked neither count nor extend the lock: the lock ends when announced.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HTTP_RESPONSE_CODE = 429
+# Axes keeps the posted form of a failure; a mistyped recovery code is nearly a real one.
+AXES_SENSITIVE_PARAMETERS = ["token", "csrfmiddlewaretoken"]
 # Who signed in when is the audit trail's business; axes keeps only what the lock needs.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False

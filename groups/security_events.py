@@ -20,7 +20,6 @@ RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
 SIGNED_OUT_EVERYWHERE = "signed_out_everywhere"
 SIGNED_OUT_IDLE = "signed_out_idle"
 SIGNED_OUT_EXPIRED = "signed_out_expired"
-SIGN_IN_LOCKS_CLEARED = "sign_in_locks_cleared"
 
 staff_security_event = Signal()
 

@@ -157,3 +157,16 @@ def test_an_administrator_sees_and_clears_a_lock(leader_x, province_admin, clien
 
     assert cleared.status_code == 302
     assert post_password(attacked, "leader_x").status_code == 302
+
+
+def test_the_lock_does_not_keep_the_codes_people_typed(police_a):
+    phone_of(police_a)
+    client = Client(REMOTE_ADDR="192.0.2.80")
+    post_password(client, "police_a", "not-the-password")
+    post_password(client, "police_a")
+    client.post("/accounts/login/code/", {"token": "abcd2345xy"})
+
+    kept = " ".join(AccessAttempt.objects.values_list("post_data", flat=True))
+    assert "not-the-password" not in kept
+    assert "abcd2345xy" not in kept
+    assert AccessAttempt.objects.get(username="police_a").failures_since_start == 2
