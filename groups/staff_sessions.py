@@ -8,7 +8,9 @@ factor is required and whose session has not passed one is signed out too.
 
 The middleware writes the session's last activity at most once a minute
 (TOUCH_SECONDS), so most requests cost no write; the idle timeout is therefore
-exact to that minute.
+exact to that minute. A request a page makes by itself (the dashboard's refresh
+every 30 seconds) sends BACKGROUND_HEADER and is not activity: an unattended
+dashboard is signed out like any other page.
 """
 
 import datetime
@@ -27,6 +29,7 @@ from groups.models import StaffSession
 SIGNED_IN_AT = "tuquan_signed_in_at"
 LAST_ACTIVITY = "tuquan_last_activity"
 TOUCH_SECONDS = 60
+BACKGROUND_HEADER = "X-Background-Refresh"
 
 
 def idle_limit(user) -> datetime.timedelta:
@@ -119,6 +122,8 @@ class StaffSessionMiddleware:
             # A session from before the second factor was required, or whose
             # device an administrator has just reset: sign in again, with one.
             self._end(request, user, None)
+        elif request.headers.get(BACKGROUND_HEADER) == "1":
+            return
         elif now - last_activity >= TOUCH_SECONDS or SIGNED_IN_AT not in session:
             session[LAST_ACTIVITY] = now
             session.setdefault(SIGNED_IN_AT, now)

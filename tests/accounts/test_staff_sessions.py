@@ -122,3 +122,21 @@ def events_seen():
     security_events.staff_security_event.connect(receiver, weak=False, dispatch_uid="sessions")
     yield seen
     security_events.staff_security_event.disconnect(dispatch_uid="sessions")
+
+
+def test_the_dashboards_own_refresh_does_not_keep_an_unattended_session_alive(client, police_a):
+    start = timezone.now()
+    refresh = {"HTTP_HX_REQUEST": "true", "HTTP_X_BACKGROUND_REFRESH": "1"}
+    with time_machine.travel(start, tick=False):
+        client.force_login(police_a)
+        page = client.get("/dashboard/").content.decode()
+    assert "X-Background-Refresh" in page
+    for minute in range(1, 30, 5):
+        with time_machine.travel(start + datetime.timedelta(minutes=minute), tick=False):
+            assert client.get("/dashboard/now/", **refresh).status_code == 200
+
+    with time_machine.travel(start + datetime.timedelta(minutes=31), tick=False):
+        response = client.get("/dashboard/now/", **refresh)
+
+    # htmx takes the whole page to the sign-in.
+    assert response["HX-Redirect"].startswith("/accounts/login/")
