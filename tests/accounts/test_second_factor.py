@@ -241,6 +241,8 @@ def test_an_administrator_resets_a_lost_phone_and_the_officer_is_signed_out(
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=police_a).exists()
     assert ("second_factor_reset", "police_a", "province_admin") in events
+    history = client.get(f"/admin/groups/user/{police_a.pk}/history/").content.decode()
+    assert "Second factor reset" in history
     assert officer.get("/groups/").status_code == 302
     # At the next sign-in the officer enrols a new phone.
     assert post_password(Client(), "police_a").url == "/accounts/login/authenticator/"
@@ -266,3 +268,14 @@ def test_the_account_page_shows_the_second_factor_and_sessions(client, police_a)
     assert response.status_code == 200
     assert len(response.context["sessions"]) == 1
     assert response.context["has_device"]
+
+
+def test_the_user_list_shows_who_has_a_second_factor(client, province_admin, police_a, police_b):
+    phone_of(police_a)
+    client.force_login(province_admin)
+
+    response = client.get("/admin/groups/user/")
+
+    shown = {user.username: user.second_factor for user in response.context["cl"].result_list}
+    assert shown["police_a"] is True
+    assert shown["police_b"] is False
