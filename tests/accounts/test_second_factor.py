@@ -279,3 +279,13 @@ def test_the_user_list_shows_who_has_a_second_factor(client, province_admin, pol
     shown = {user.username: user.second_factor for user in response.context["cl"].result_list}
     assert shown["police_a"] is True
     assert shown["police_b"] is False
+
+
+def test_the_api_refuses_a_police_session_without_the_second_factor(client, police_a):
+    client.force_login(police_a)
+    assert client.get("/api/reports/").status_code == 200
+    session = client.session
+    del session[DEVICE_ID_SESSION_KEY]
+    session.save()
+
+    assert client.get("/api/reports/").status_code == 403
