@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "treebeard",
     "import_export",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "groups",
     "reports",
     "patrols",
@@ -73,10 +77,17 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.user.is_verified(): the session passed a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # Idle timeout, absolute lifetime, the second factor staff must have
+    # (groups/staff_sessions.py); after the messages, which say why one was signed out.
+    "groups.staff_sessions.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # request.htmx: whether htmx asked for a part of a page (groups/htmx.py).
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a sign-in refused by the lock into our page with the time to wait.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -143,12 +154,67 @@ AUTH_USER_MODEL = "groups.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# The lock on guessing (django-axes) sits in front of every password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Our own list: Vietnamese words and names people make passwords of (groups/passwords.py).
+    {"NAME": "groups.passwords.VietnamesePasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Staff sign-in (docs/security.md). The second factor (django-otp: TOTP and one-time
+# recovery codes) is required of ward police, province administrators, superusers and
+# anyone with is_staff, and optional for leaders and members (groups/second_factor.py).
+OTP_TOTP_ISSUER = env.string("OTP_TOTP_ISSUER", default="tuquan")
+# Seconds a password-checked sign-in waits for its second factor before starting over.
+SECOND_FACTOR_PENDING_SECONDS = 300
+
+# django-axes: failed sign-ins are counted per username and per client address; five
+# lock that username or address for a cool-off, and each further failure locks it
+# again for twice as long (groups/sign_in_lock.py), up to a ceiling: never for good.
+AXES_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+LOGIN_COOLOFF_MINUTES = env.integer("LOGIN_COOLOFF_MINUTES", default=5)
+LOGIN_COOLOFF_MAX_MINUTES = env.integer("LOGIN_COOLOFF_MAX_MINUTES", default=60)
+if AXES_FAILURE_LIMIT < 1 or not 1 <= LOGIN_COOLOFF_MINUTES <= LOGIN_COOLOFF_MAX_MINUTES:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURE_LIMIT must be 1 or more and "
+        "1 <= LOGIN_COOLOFF_MINUTES <= LOGIN_COOLOFF_MAX_MINUTES"
+    )
+AXES_COOLOFF_TIME = "groups.sign_in_lock.cool_off"
+AXES_LOCKOUT_CALLABLE = "groups.sign_in_lock.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "groups.sign_in_lock.client_address"
+AXES_HANDLER = "groups.sign_in_lock.LockHandler"
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked neither count nor extend the lock: the lock ends when announced.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+# Axes keeps the posted form of a failure; a mistyped recovery code is nearly a real one.
+AXES_SENSITIVE_PARAMETERS = ["token", "csrfmiddlewaretoken"]
+# Who signed in when is the audit trail's business; axes keeps only what the lock needs.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Sessions: signed out after this many minutes without a request (police and
+# administrators, and leaders and members, who may be out on a patrol), and after
+# SESSION_ABSOLUTE_HOURS whatever they do (groups/staff_sessions.py).
+STAFF_IDLE_MINUTES = env.integer("STAFF_IDLE_MINUTES", default=30)
+COMMUNITY_IDLE_MINUTES = env.integer("COMMUNITY_IDLE_MINUTES", default=480)
+SESSION_ABSOLUTE_HOURS = env.integer("SESSION_ABSOLUTE_HOURS", default=12)
+if min(STAFF_IDLE_MINUTES, COMMUNITY_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS) < 1:
+    raise ImproperlyConfigured(
+        "STAFF_IDLE_MINUTES, COMMUNITY_IDLE_MINUTES and SESSION_ABSOLUTE_HOURS must be 1 or more"
+    )
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 
 LANGUAGE_CODE = env.string("LANGUAGE_CODE", default="vi")
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -374,5 +440,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # axes reports every failed sign-in at INFO; the locks (WARNING) are what matter.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -1,10 +1,14 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django_otp.admin import OTPAdminSite
 
 from config import views
-from groups import public_views
+from groups import account_views, public_views
+
+# The admin admits only sessions that passed a second factor (django-otp's
+# documented way of switching the default site).
+admin.site.__class__ = OTPAdminSite
 
 admin.site.site_header = _("tuquan administration")
 admin.site.site_title = _("tuquan administration")
@@ -13,8 +17,7 @@ admin.site.index_title = _("Province administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("groups.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("groups/", include("groups.urls")),
     path("directory/", include("groups.public_urls")),
@@ -26,6 +29,7 @@ urlpatterns = [
     path("api/", include("reports.api_urls")),
     path("mediation/", include("mediation.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("admin/login/", account_views.admin_sign_in, name="admin_sign_in"),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,12 +2,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from import_export.admin import ImportExportMixin
 from treebeard.forms import movenodeform_factory
 
+from groups import second_factor, staff_sessions
 from groups.models import (
     Area,
     EmergencyContact,
@@ -155,10 +158,60 @@ class UserAdmin(SuperuserOnlyAdminMixin, BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("Role in tuquan"), {"fields": ["role", "police_ward", "phone"]}),
     ]
-    list_display = ["username", "first_name", "last_name", "role", "police_ward", "is_active"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "role",
+        "police_ward",
+        "is_active",
+        "has_second_factor",
+    ]
     list_filter = ["role", "is_staff", "is_active"]
     autocomplete_fields = ["police_ward"]
     list_select_related = ["police_ward"]
+    actions = ["reset_second_factor", "sign_out_everywhere"]
+
+    def get_queryset(self, request):
+        # One subquery, not a query per row: who still has to enrol a phone.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                second_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+            )
+        )
+
+    @admin.display(boolean=True, description=_("second factor"), ordering="second_factor")
+    def has_second_factor(self, user):
+        return user.second_factor
+
+    @admin.action(
+        description=_("Reset the second factor (lost phone): enrol again at the next sign-in")
+    )
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            second_factor.reset(user=user, by=request.user, request=request)
+            staff_sessions.sign_out_everywhere(user=user, by=request.user, request=request)
+            # The user's admin history shows it too.
+            self.log_change(request, user, "Second factor reset; signed out everywhere.")
+        self.message_user(
+            request,
+            _("Second factor reset and signed out everywhere: %(users)s.")
+            % {"users": ", ".join(user.username for user in queryset)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Sign out everywhere"))
+    def sign_out_everywhere(self, request, queryset):
+        for user in queryset:
+            staff_sessions.sign_out_everywhere(user=user, by=request.user, request=request)
+        self.message_user(
+            request,
+            _("Signed out everywhere: %(users)s.")
+            % {"users": ", ".join(user.username for user in queryset)},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(ModelType)

@@ -7,5 +7,21 @@ class GroupsConfig(AppConfig):
     verbose_name = _("Self-management groups")
 
     def ready(self):
-        # Registers the SERVICE_EMBLEM system check.
-        from groups import identity  # noqa: F401
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+
+        # identity registers the SERVICE_EMBLEM system check.
+        from groups import identity, staff_sessions  # noqa: F401
+
+        # Django's own sign-in hooks: every way of signing in (our form, a test
+        # client's force_login) and out (the button, "sign out everywhere", a
+        # timeout) passes them, so the session list cannot miss one.
+        user_logged_in.connect(
+            lambda sender, request, user, **kwargs: staff_sessions.started(request, user),
+            dispatch_uid="tuquan_staff_session_started",
+            weak=False,
+        )
+        user_logged_out.connect(
+            lambda sender, request, user, **kwargs: staff_sessions.ended(request),
+            dispatch_uid="tuquan_staff_session_ended",
+            weak=False,
+        )

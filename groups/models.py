@@ -699,3 +699,46 @@ class PoliceContact(models.Model):
     def address_for(self, channel: str) -> str:
         """Where a notice on `channel` goes; empty when the contact has no such address."""
         return {"email": self.email, "sms": self.phone, "zalo": self.phone}.get(channel, "")
+
+
+class StaffSessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Each user sees their own sessions only, administrators included."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+class StaffSession(models.Model):
+    """A signed-in session of a user: lists "where am I signed in" and lets
+    "sign out everywhere" find the sessions to end (groups/staff_sessions.py).
+
+    Django's session table cannot be searched by user (its data is encoded), so
+    each sign-in adds a row here and each sign-out removes it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="staff_sessions",
+    )
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    signed_in_at = models.DateTimeField(_("signed in at"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
+    # The browser's own description, shortened: enough for "Chrome on Android".
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+
+    objects = StaffSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+        ordering = ["-last_seen"]
+        indexes = [
+            # "Your sessions" and "sign out everywhere" read one user's rows.
+            models.Index(fields=["user", "last_seen"], name="staffsession_user_seen_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.signed_in_at:%Y-%m-%d %H:%M})"

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
+from groups.client_address import client_address
+
 logger = logging.getLogger(__name__)
 
 # Domain separation: this key is used for nothing else derived from SECRET_KEY.
@@ -38,25 +40,6 @@ class Limit:
 def limit_for(scope: str) -> Limit:
     attempts, window_seconds = settings.PUBLIC_RATE_LIMITS[scope]
     return Limit(attempts=attempts, window_seconds=window_seconds)
-
-
-def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or the one our own proxies saw.
-
-    X-Forwarded-For is read only when settings.TRUSTED_PROXY_COUNT says how
-    many proxies of ours stand in front. Each appends the address it saw, so
-    the entry that many from the right is the first one a client cannot forge.
-    """
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        hops = [
-            hop.strip()
-            for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if hop.strip()
-        ]
-        if hops:
-            return hops[max(len(hops) - proxies, 0)]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def client_digest(address: str) -> str:

@@ -49,6 +49,41 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def verify_second_factor(client, user):
+    """Marks ``client``'s session as having passed ``user``'s second factor, as the
+    second step of a real sign-in does (groups/account_views.py): the user gets a
+    confirmed authenticator if they have none, and the session records it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """``client.force_login`` skips the sign-in form, and with it the second step that
+    police and administrators must pass; without this, every page would sign them
+    out again (groups/staff_sessions.py). Tests of the sign-in itself post the form."""
+    from django.test import Client
+
+    from groups import second_factor
+
+    plain_force_login = Client.force_login
+
+    def force_login(self, user, backend=None):
+        plain_force_login(self, user, backend)
+        if second_factor.is_required(user):
+            verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def province(db):
     return Area.objects.add_root({"name": "Quảng Ninh", "kind": AreaKind.PROVINCE, "code": "22"})

@@ -11,12 +11,14 @@ The people and phone numbers are invented.
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from demo.names import (
     APARTMENTS,
@@ -54,6 +56,7 @@ from groups.models import (
 )
 
 PROVINCE_CODE = "22"  # Quảng Ninh
+DEMO_AUTHENTICATOR = "demo authenticator"
 
 # A neighbourhood group carries two of these, varying from unit to unit.
 NEIGHBOURHOOD_KINDS = [
@@ -649,6 +652,8 @@ def _demo_users(
         "admin", password, role=User.Role.PROVINCE_ADMIN, is_staff=True, is_superuser=True
     )
     police = _user("police", password, role=User.Role.WARD_POLICE, police_ward=ward)
+    for user in (admin, police):
+        demo_authenticator(user, password=password)
     leader_user = _user("leader", password, role=User.Role.COMMUNITY)
     member_user = _user("member", password, role=User.Role.COMMUNITY)
     for person, user in ((police_contact, police), (leader, leader_user), (member, member_user)):
@@ -673,6 +678,24 @@ def _demo_users(
             % {"group": group.name},
         ),
     ]
+
+
+def demo_authenticator_key(password: str) -> bytes:
+    """The demo's authenticator key, derived from the published demo password: as
+    public as the password, and as unfit for production (seed_demo refuses there)."""
+    return hashlib.sha256(f"tuquan demo authenticator: {password}".encode()).digest()[:20]
+
+
+def demo_authenticator(user: User, *, password: str) -> TOTPDevice:
+    """The demo police and administrator must pass a second factor as real ones do;
+    they get an authenticator whose key seed_demo prints, and
+    ``manage.py demo_code`` shows its current code."""
+    device, _created = TOTPDevice.objects.update_or_create(
+        user=user,
+        name=DEMO_AUTHENTICATOR,
+        defaults={"key": demo_authenticator_key(password).hex(), "confirmed": True},
+    )
+    return device
 
 
 def _user(

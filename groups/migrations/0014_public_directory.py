@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("groups", "0003_police_contact_channels"),
+        ("groups", "0008_staff_sessions"),
     ]
 
     operations = [

@@ -69,13 +69,23 @@ def desktop_page(browser, live_server):
 @pytest.fixture
 def sign_in():
     """Signs a user (password "pw", as tests/conftest.py makes them) in through the
-    login form and waits to land on ``next_url``."""
+    login form, with the code of their phone where a second factor is asked (police
+    and administrators get a phone if they have none), and waits to land on ``next_url``."""
+    from groups import second_factor
+    from groups.models import User
+    from tests.accounts.signing_in import code_on, phone_of
 
     def sign_in(page, username: str, *, next_url: str = "/dashboard/", password=None) -> None:
+        user = User.objects.get(username=username)
+        phone = phone_of(user) if second_factor.is_asked(user) else None
         page.goto(f"/accounts/login/?next={next_url}")
         page.fill("#id_username", username)
         page.fill("#id_password", password or "pw")
         page.press("#id_password", "Enter")
+        if phone is not None:
+            page.wait_for_url("**/accounts/login/code/")
+            page.fill("#id_token", code_on(phone))
+            page.press("#id_token", "Enter")
         page.wait_for_url(f"**{next_url}")
 
     return sign_in

@@ -1,6 +1,9 @@
+import re
+
 import pytest
 
 from groups.models import SelfManagementGroup, User
+from tests.accounts.signing_in import code_on, phone_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,10 +23,18 @@ def test_province_admin_signs_in_and_creates_a_group(desktop_page, ward_a, five_
         ),
     )
 
+    admin = User.objects.get(username="admin")
+    phone = phone_of(admin)
+
+    # The admin sends to the site's sign-in, password then the code from the phone.
     page.goto("/admin/")
+    page.wait_for_url(re.compile(r"/accounts/login/\?next=%2Fadmin%2F$"))
     page.fill("#id_username", "admin")
     page.fill("#id_password", "tuquan-demo")
-    page.click("input[type=submit]")
+    page.press("#id_password", "Enter")
+    page.wait_for_url("**/accounts/login/code/")
+    page.fill("#id_token", code_on(phone))
+    page.press("#id_token", "Enter")
     page.wait_for_selector("#site-name")
 
     page.goto("/admin/groups/selfmanagementgroup/add/")

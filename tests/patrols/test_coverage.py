@@ -164,5 +164,6 @@ def test_the_coverage_page_runs_the_same_queries_for_one_group_or_many(
 
     _more_groups(ward_a, unit_a1, 12, make_shift, province_admin)
 
-    assert _queries(client, url) == few <= 9
+    # At most 10: one of them checks the second factor the session passed.
+    assert _queries(client, url) == few <= 10
     assert PatrolShift.objects.count() > 24

@@ -78,11 +78,13 @@ def test_the_list_of_hotspots_not_checked_for_n_days(
 ):
     monday.move_to(at("2026-03-06", 21, 30))
     logbook.check_in(log=started_log, hotspot=karaoke, by=leader_x, key=uuid.uuid4())
-    client.force_login(leader_x)
 
+    # Days apart: a session would have timed out in between, so the leader signs in each time.
     monday.move_to(at("2026-03-12", 12))
+    client.force_login(leader_x)
     week = client.get("/patrols/hotspots/?days=7")
     monday.move_to(at("2026-03-16", 12))
+    client.force_login(leader_x)
     later = client.get("/patrols/hotspots/?days=7")
     everything = client.get("/patrols/hotspots/")
 

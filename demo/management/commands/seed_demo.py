@@ -1,9 +1,11 @@
+from base64 import b32encode
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from demo.seed.activity import seed_demo_activity
-from demo.seed.groups import seed_demo
+from demo.seed.groups import demo_authenticator_key, seed_demo
 from reports.escalation import chain as escalation
 
 
@@ -58,3 +60,12 @@ class Command(BaseCommand):
         width = max(len(login.username) for login in summary.logins)
         for login in summary.logins:
             self.stdout.write(f"  {login.username:<{width}} / {password} / {login.can}")
+        key = b32encode(demo_authenticator_key(password)).decode("ascii")
+        self.stdout.write(
+            _(
+                "admin and police also ask for a code from an authenticator app: add the key "
+                "%(key)s to one (Google Authenticator, FreeOTP, ...), or print the current "
+                'code with: make manage ARGS="demo_code"'
+            )
+            % {"key": key}
+        )
