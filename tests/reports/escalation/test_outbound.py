@@ -50,7 +50,7 @@ def _webhook_to(url, ward_a) -> WebhookEndpoint:
 
 def _deliver(endpoint) -> tuple[str, Notice]:
     notice = Notice.objects.get(endpoint=endpoint)
-    outcome = delivery.deliver(notice_id=notice.pk)
+    outcome = delivery.deliver_batch(notice_ids=[notice.pk])[0]
     notice.refresh_from_db()
     return outcome, notice
 
@@ -121,12 +121,12 @@ def test_the_sms_gateway_url_is_held_to_the_same_rule(web, chain, overdue, setti
     overdue()
     notice = Notice.objects.get(channel="sms")
 
-    assert delivery.deliver(notice_id=notice.pk) == "failed"
+    assert delivery.deliver_batch(notice_ids=[notice.pk])[0] == "failed"
     assert web.requests == []
 
     settings.OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]
     Notice.objects.filter(pk=notice.pk).update(status=Notice.Status.PENDING)
-    assert delivery.deliver(notice_id=notice.pk) == "sent"
+    assert delivery.deliver_batch(notice_ids=[notice.pk])[0] == "sent"
     assert len(web.received("/sms")) == 1
 
 
