@@ -8,6 +8,8 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from treebeard.forms import movenodeform_factory
 
+from groups.audit import Action, record
+from groups.audit_admin import AuditedAdminMixin, AuditEntryAdmin  # noqa: F401 (registers it)
 from groups.models import (
     Area,
     EmergencyContact,
@@ -23,11 +25,12 @@ from groups.models import (
 from groups.resources import GroupResource, MembershipResource
 
 
-class ScopedAdminMixin:
+class ScopedAdminMixin(AuditedAdminMixin):
     """Admin pages see and change only what `visible_to`/`editable_by` allow.
 
     Every app's admin for user data uses this, so that a staff account that is
     not a province administrator is held to the same scope as on the portal.
+    Every write through it lands in the audit trail (groups/audit_admin.py).
     """
 
     def get_queryset(self, request):
@@ -57,7 +60,7 @@ class ScopedAdminMixin:
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = movenodeform_factory(Area)
     list_display = ["name", "kind", "code", "depth"]
     list_filter = ["kind", "depth"]
@@ -67,7 +70,7 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         (_("Role in tuquan"), {"fields": ["role", "police_ward", "phone"]}),
@@ -83,7 +86,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(ModelType)
-class ModelTypeAdmin(admin.ModelAdmin):
+class ModelTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "name_en", "is_mediation"]
     list_filter = ["is_mediation"]
     search_fields = ["name", "name_en"]
@@ -129,6 +132,17 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        record(
+            action=Action.EXPORT,
+            actor=request.user,
+            object_type_label=self.model._meta.label_lower,
+            request=request,
+            detail={"rows": queryset.count(), "format": file_format.get_title()},
+        )
+        return data
+
     def process_result(self, result, request):
         # The confirm step reads the file again. If the data changed since the preview
         # and a row has become bad, the resource rolled the whole batch back; the
@@ -146,6 +160,13 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
                 f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name
             )
             return HttpResponseRedirect(url)
+        record(
+            action=Action.MEMBERSHIP_CHANGE if self.model is Membership else Action.CHANGE,
+            actor=request.user,
+            object_type_label=self.model._meta.label_lower,
+            request=request,
+            detail={"operation": "import", **{k: int(v) for k, v in result.totals.items()}},
+        )
         return super().process_result(result, request)
 
 

@@ -13,11 +13,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from groups.admin import ScopedAdminMixin
+from groups.audit_admin import AuditedAdminMixin
 from reports.models import Category, ContactReveal, Holiday, Report, ReportEvent, ReportPhoto
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "name_en",
@@ -265,7 +266,7 @@ class ContactRevealAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """The days off that deadlines counting working hours skip (reports/deadlines.py).
 
     Seeded for years ahead; administrators add the government's yearly decisions

@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groups.audit import Action, record
 from groups.models import Area, PoliceContact
 from reports.channels import configured_channels
 from reports.lifecycle import ADMIN, POLICE, handler_role
@@ -339,6 +340,13 @@ def acknowledge(*, escalation: Escalation, by) -> bool:
             actor=by,
             note=_("Escalation level %(level)s acknowledged") % {"level": escalation.level},
             created_at=now,
+        )
+        record(
+            action=Action.ESCALATION_ACK,
+            actor=by,
+            obj=escalation,
+            ward=report.ward_id,
+            detail={"report": report.pk, "level": escalation.level},
         )
     return True
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from groups.admin import ScopedAdminMixin
+from groups.audit_admin import AuditedAdminMixin
 from reports.delivery import retry_now
 from reports.models import (
     DeliveryAttempt,
@@ -28,7 +29,7 @@ class EscalationLevelInline(admin.TabularInline):
 
 
 @admin.register(EscalationRule)
-class EscalationRuleAdmin(admin.ModelAdmin):
+class EscalationRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["category", "remind_leaders_at_percent", "level_count"]
     list_select_related = ["category"]
     search_fields = ["category__name", "category__name_en"]
@@ -138,13 +139,13 @@ class NoticeAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "url", "area", "active"]
     list_filter = ["active"]
     autocomplete_fields = ["area"]
 
 
 @admin.register(ZaloToken)
-class ZaloTokenAdmin(admin.ModelAdmin):
+class ZaloTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["expires_at", "updated_at"]
     fields = ["access_token", "refresh_token", "expires_at"]

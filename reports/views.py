@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from groups.audit import Action, record
 from groups.models import Membership
 from reports import conversation
 from reports.dashboard.exports import csv_response
@@ -109,6 +110,13 @@ def export_csv(request):
         _("Deadline"),
         _("Channel"),
     ]
+    record(
+        action=Action.EXPORT,
+        actor=request.user,
+        object_type_label="reports.report",
+        ward=request.user.police_ward_id,
+        detail={"export": "inbox", "format": "csv"},
+    )
     return csv_response(filename="reports.csv", columns=columns, rows=rows)
 
 
@@ -345,6 +353,7 @@ def photo(request, photo_pk):
         file = photo.image.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    record(action=Action.DOWNLOAD, obj=photo)
     return FileResponse(file, filename=photo.image.name)
 
 
