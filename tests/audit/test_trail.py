@@ -35,12 +35,15 @@ def _entries(**filters):
 def test_the_database_refuses_to_update_an_entry(db, police_a):
     entry = record(action=Action.SIGN_IN, actor=police_a, obj=police_a)
 
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE groups_auditentry SET actor_username = %s WHERE id = %s",
-                ["somebody_else", entry.pk],
-            )
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE groups_auditentry SET actor_username = %s WHERE id = %s",
+            ["somebody_else", entry.pk],
+        )
 
     entry.refresh_from_db()
     assert entry.actor_username == "police_a"
@@ -49,12 +52,16 @@ def test_the_database_refuses_to_update_an_entry(db, police_a):
 def test_the_database_refuses_to_delete_an_entry(db, police_a):
     entry = record(action=Action.SIGN_IN, actor=police_a, obj=police_a)
 
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM groups_auditentry WHERE id = %s", [entry.pk])
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM groups_auditentry")
+    for statement, params in [
+        ("DELETE FROM groups_auditentry WHERE id = %s", [entry.pk]),
+        ("DELETE FROM groups_auditentry", []),
+    ]:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, params)
 
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
