@@ -39,9 +39,13 @@ HTTP_TIMEOUT = 15
 
 
 def _post(url: str, *, body: bytes, headers: dict) -> tuple[int, str]:
+    # A webhook's URLField also admits ftp://; urllib would follow file:// too.
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise PermanentDeliveryError(f"not an http(s) address: {url[:100]}")
     request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:  # noqa: S310
+        # The scheme is checked above: http and https only.
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:  # noqa: S310  # nosec B310  # http(s) only, checked above
             return response.status, response.read(65536).decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         text = error.read(65536).decode("utf-8", "replace")
