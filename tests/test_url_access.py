@@ -187,6 +187,7 @@ ARGS = {
     "reports:merge": lambda w: [w["report"].pk],
     "reports:message": lambda w: [w["report"].pk],
     "reports:reveal": lambda w: [w["report"].pk],
+    "reports:legal_hold": lambda w: [w["report"].pk],
     "reports:acknowledge": lambda w: [w["ack_token"]],
     "patrols:feed": lambda w: [w["feed"].token],
     "patrols:calendar": lambda w: [w["group"].pk],
@@ -269,6 +270,7 @@ PORTAL = {
     "reports:message": ("POST", answers(L, 404, 400, 404, 400, 404, 400)),
     # The leader sees the report but may not open the vault.
     "reports:reveal": ("GET", answers(L, 404, 403, 404, 200, 404, 200)),
+    "reports:legal_hold": ("POST", answers(L, 404, 403, 404, 400, 404, 400)),
     "reports:acknowledge": ("GET", answers(L, 404, 200, 404, 200, 404, 200)),
     "patrols:home": ("GET", answers(L, 200, 200, 200, 200, 200, 200)),
     "patrols:rotate_feed": ("POST", answers(L, 302, 302, 302, 404, 404, 404)),
