@@ -286,9 +286,10 @@ def test_the_list_export_takes_the_same_queries_whatever_its_length(
     few = {url: queries_for_an_export(url) for url in (CSV_URL, XLSX_URL)}
     add_reports(40)
     assert {url: queries_for_an_export(url) for url in (CSV_URL, XLSX_URL)} == few
-    # The session, the user, the officer's ward (for the filter's choices), and one
-    # server-side cursor for the reports with their category and places.
-    assert few[CSV_URL] == 4
+    # The session, the user, the officer's ward (for the filter's choices), the
+    # export's entry in the audit trail, and one server-side cursor for the reports
+    # with their category and places.
+    assert few[CSV_URL] == 5
 
 
 # Who may download
