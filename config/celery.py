@@ -52,6 +52,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=6, minute=30),
         "options": {"expires": 12 * 3600},
     },
+    # Closed reports past their category's retention are anonymised (reports/retention.py).
+    "anonymise-expired-reports": {
+        "task": "reports.tasks.anonymise_expired_reports",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 12 * 3600},
+    },
     # Shifts are materialised eight weeks ahead; the window moves on nightly.
     "extend-patrol-shift-window": {
         "task": "patrols.tasks.extend_shift_window",

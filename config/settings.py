@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Lets the audit trail (groups/audit.py) name the user and session of the request.
+    "groups.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # request.user.is_verified(): the session passed a second factor (django-otp).
     "django_otp.middleware.OTPMiddleware",

@@ -18,6 +18,7 @@ from dashboard.filters import DATE_VALIDATORS, EARLIEST_DAY, LATEST_DAY, dashboa
 from dashboard.summary import monthly_summary
 from dashboard.tables import Table
 from dashboard.views import dashboard_filter, shows_comparison
+from groups.audit import Action, record
 from groups.caching import private
 from mediation.documents import render_pdf
 from reports import spreadsheets
@@ -50,6 +51,7 @@ def export_reports(request, fmt):
     start, end = filterset.period
     filename = f"reports-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
     columns, rows = exports.report_columns(), exports.report_rows(filterset.qs)
+    _record_export(request, filterset, export="reports", fmt=fmt)
     if fmt == "csv":
         return spreadsheets.csv_response(filename=filename, columns=columns, rows=rows)
     sheet = spreadsheets.Sheet(_("Reports"), columns, rows)
@@ -68,9 +70,22 @@ def export_table(request, key, fmt):
         raise Http404
     start, end = filterset.period
     filename = f"{table.key}-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
+    _record_export(request, filterset, export=table.key, fmt=fmt)
     if fmt == "csv":
         return spreadsheets.csv_response(filename=filename, columns=table.columns, rows=table.rows)
     return spreadsheets.xlsx_response(filename=filename, sheets=[exports.table_sheet(table)])
+
+
+def _record_export(request, filterset, *, export: str, fmt: str) -> None:
+    start, end = filterset.period
+    chosen = filterset.form.cleaned_data.get("ward") if filterset.is_bound else None
+    record(
+        action=Action.EXPORT,
+        actor=request.user,
+        object_type_label="reports.report",
+        ward=chosen.pk if chosen else request.user.police_ward_id,
+        detail={"export": export, "format": fmt, "period": f"{start:%Y-%m-%d}/{end:%Y-%m-%d}"},
+    )
 
 
 def dashboard_table(key: str, filterset, *, sort: str | None = None) -> Table | None:
@@ -136,6 +151,13 @@ def summary(request, year, month, fmt):
     place = ward.name if ward else _("The whole province")
     first = datetime.date(year, month, 1)
     filename = f"summary-{first:%Y-%m}.{fmt}"
+    record(
+        action=Action.EXPORT,
+        actor=request.user,
+        object_type_label="reports.report",
+        ward=ward.pk if ward else request.user.police_ward_id,
+        detail={"export": "summary", "format": fmt, "month": f"{first:%Y-%m}"},
+    )
     if fmt == "xlsx":
         subtitle = f"{place}, {first:%m/%Y}"
         sheets = [exports.table_sheet(table, subtitle=subtitle) for table in tables]

@@ -11,6 +11,8 @@ from import_export.admin import ImportExportMixin
 from treebeard.forms import movenodeform_factory
 
 from groups import second_factor, staff_sessions
+from groups.audit import Action, record
+from groups.audit_admin import AuditedAdminMixin, AuditEntryAdmin  # noqa: F401 (registers it)
 from groups.models import (
     Area,
     EmergencyContact,
@@ -28,11 +30,12 @@ from groups.resources import GroupResource, MembershipResource
 from groups.spreadsheet_cells import SafeCSV, SafeXLSX
 
 
-class ScopedAdminMixin:
+class ScopedAdminMixin(AuditedAdminMixin):
     """Admin pages see and change only what `visible_to`/`editable_by` allow.
 
     Every app's admin for user data uses this, so that a staff account that is
     not a province administrator is held to the same scope as on the portal.
+    Every write through it lands in the audit trail (groups/audit_admin.py).
     """
 
     def get_queryset(self, request):
@@ -138,7 +141,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = movenodeform_factory(Area)
     list_display = ["name", "kind", "code", "depth"]
     list_filter = ["kind", "depth"]
@@ -149,7 +152,7 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(SuperuserOnlyAdminMixin, BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, SuperuserOnlyAdminMixin, BaseUserAdmin):
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         (_("Role in tuquan"), {"fields": ["role", "police_ward", "phone"]}),
@@ -215,7 +218,7 @@ class UserAdmin(SuperuserOnlyAdminMixin, BaseUserAdmin):
 
 
 @admin.register(ModelType)
-class ModelTypeAdmin(admin.ModelAdmin):
+class ModelTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "name_en", "is_mediation"]
     list_filter = ["is_mediation"]
     search_fields = ["name", "name_en"]
@@ -262,6 +265,17 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        record(
+            action=Action.EXPORT,
+            actor=request.user,
+            object_type_label=self.model._meta.label_lower,
+            request=request,
+            detail={"rows": queryset.count(), "format": file_format.get_title()},
+        )
+        return data
+
     def process_result(self, result, request):
         # The confirm step reads the file again. If the data changed since the preview
         # and a row has become bad, the resource rolled the whole batch back; the
@@ -279,6 +293,13 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
                 f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name
             )
             return HttpResponseRedirect(url)
+        record(
+            action=Action.MEMBERSHIP_CHANGE if self.model is Membership else Action.CHANGE,
+            actor=request.user,
+            object_type_label=self.model._meta.label_lower,
+            request=request,
+            detail={"operation": "import", **{k: int(v) for k, v in result.totals.items()}},
+        )
         return super().process_result(result, request)
 
 

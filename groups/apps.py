@@ -10,7 +10,12 @@ class GroupsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
         # identity registers the SERVICE_EMBLEM system check.
-        from groups import identity, staff_sessions  # noqa: F401
+        # Connects the audit trail's receivers of Django's sign-in signals.
+        from groups import (  # noqa: F401
+            audit,
+            identity,
+            staff_sessions,
+        )
 
         # Django's own sign-in hooks: every way of signing in (our form, a test
         # client's force_login) and out (the button, "sign out everywhere", a

@@ -742,3 +742,89 @@ class StaffSession(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.signed_in_at:%Y-%m-%d %H:%M})"
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Province admins: all. Ward police: entries about their commune/ward. Others: none."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_province_admin:
+            return self
+        if user.is_ward_police:
+            return self.filter(ward_id=user.police_ward_id)
+        return self.none()
+
+    def editable_by(self, user):
+        # Append-only: the database refuses UPDATE and DELETE (migration 0010).
+        return self.none()
+
+
+class AuditEntry(models.Model):
+    """One sensitive action: who, what, on which object, when, from which staff session.
+
+    Written only through ``groups.audit.record``. Never holds a reporter's identity
+    or a tip's text: the object is named by type and id, the details by field names
+    and counts. A PostgreSQL trigger refuses UPDATE and DELETE on the table.
+    """
+
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        SIGN_OUT = "sign_out", _("Signed out")
+        SECOND_FACTOR = "second_factor", _("Second factor changed")
+        CONTACT_REVEAL = "contact_reveal", _("Reporter contact revealed")
+        EXPORT = "export", _("Data exported")
+        DOWNLOAD = "download", _("File downloaded")
+        ROLE_CHANGE = "role_change", _("Role or scope changed")
+        MEMBERSHIP_CHANGE = "membership_change", _("Membership changed")
+        CREATE = "create", _("Created")
+        CHANGE = "change", _("Changed")
+        DELETE = "delete", _("Deleted")
+        MERGE = "merge", _("Reports merged")
+        ESCALATION_ACK = "escalation_ack", _("Escalation acknowledged")
+        LEGAL_HOLD_SET = "legal_hold_set", _("Legal hold set")
+        LEGAL_HOLD_CLEARED = "legal_hold_cleared", _("Legal hold lifted")
+        ANONYMISED = "anonymised", _("Anonymised after the retention period")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+    # Copied, not a foreign key: deleting a user must neither touch nor lose the trail.
+    actor_id = models.BigIntegerField(_("user id"), null=True, blank=True, editable=False)
+    actor_username = models.CharField(_("user"), max_length=150, blank=True, editable=False)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices, editable=False)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True, editable=False)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True, editable=False)
+    # The commune/ward the entry concerns: its police see it. No database constraint,
+    # so that the row never has to change when an area does.
+    ward = models.ForeignKey(
+        Area,
+        verbose_name=_("commune/ward"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    # A keyed hash of the session key: ties entries of one sign-in together
+    # without storing anything that would let someone take the session over.
+    session = models.CharField(_("session"), max_length=64, blank=True, editable=False)
+    # Field names, counts and short codes only; never free text written by a resident.
+    detail = models.JSONField(_("details"), default=dict, blank=True, editable=False)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            # The admin's list and the police's audit page: newest first, by ward.
+            models.Index(fields=["ward", "-at"], name="auditentry_ward_at_idx"),
+            models.Index(fields=["-at"], name="auditentry_at_idx"),
+            # "Everything that happened to this object".
+            models.Index(fields=["object_type", "object_id"], name="auditentry_object_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username or '-'} {self.action}"

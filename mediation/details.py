@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.audit import Action, record
 from mediation.lifecycle import may_edit
 from mediation.models import CaseParty, MediationCase, Status
 
@@ -78,4 +79,6 @@ def remove_party(*, party: CaseParty, by) -> None:
             case.parties.filter(side=party.side).exclude(pk=party.pk).exists()
         ):
             raise ValidationError(_("A case being mediated keeps someone on each side."))
+        # The party's name stays out of the trail: the entry names the case and the row.
+        record(action=Action.DELETE, actor=by, obj=party, ward=case.group.ward_id)
         party.delete()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from groups.audit import Action, record
 from groups.caching import private
 from groups.models import Area, SelfManagementGroup
 from mediation.documents import (
@@ -38,9 +39,10 @@ def _language(request) -> str:
     return requested if requested in dict(settings.LANGUAGES) else "vi"
 
 
-def _document_response(request, *, template, context, fmt, filename):
+def _document_response(request, *, template, context, fmt, filename, obj):
     language = _language(request)
     if fmt == "pdf":
+        record(action=Action.DOWNLOAD, obj=obj, detail={"document": filename, "format": "pdf"})
         response = HttpResponse(
             render_pdf(template=template, context=context, language=language),
             content_type="application/pdf",
@@ -72,6 +74,7 @@ def case_document(request, pk, name, fmt="html"):
         context=context,
         fmt=fmt,
         filename=f"case-{case.pk}-{name}",
+        obj=case,
     )
 
 
@@ -115,6 +118,7 @@ def logbook(request):
         context=context,
         fmt=fmt,
         filename=f"logbook-{group.pk}-{year}",
+        obj=group,
     )
 
 
@@ -190,5 +194,11 @@ def statistics_xlsx(request):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     period = f"{stats.period.start:%Y%m%d}-{stats.period.end:%Y%m%d}"
+    record(
+        action=Action.EXPORT,
+        object_type_label="mediation.mediationcase",
+        ward=request.user.police_ward_id,
+        detail={"export": "statistics", "format": "xlsx", "period": period},
+    )
     response["Content-Disposition"] = f'attachment; filename="mediation-{period}.xlsx"'
     return response

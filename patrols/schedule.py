@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.audit import Action, record
 from groups.models import Member, SelfManagementGroup
 from patrols import recurrence
 from patrols.models import Hotspot, PatrolSchedule, PatrolShift, ShiftAssignment
@@ -50,6 +51,7 @@ def delete_schedule(*, schedule: PatrolSchedule, by) -> None:
     with transaction.atomic():
         _lock(schedule)
         schedule.shifts.untouched().filter(starts_at__gt=timezone.now()).delete()
+        record(action=Action.DELETE, actor=by, obj=schedule, ward=schedule.group.ward_id)
         schedule.delete()
 
 

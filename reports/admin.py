@@ -7,17 +7,21 @@ through `reports.intake.submit_report` and move through their lifecycle on the
 portal (`Report.transition`), so the admin never adds, deletes or moves one.
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from groups.admin import ReadOnlyInline, ScopedAdminMixin
+from groups.audit_admin import AuditedAdminMixin
 from reports.models import Category, ContactReveal, Holiday, Report, ReportEvent, ReportPhoto
+from reports.retention import clear_legal_hold, set_legal_hold
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "name_en",
@@ -26,6 +30,7 @@ class CategoryAdmin(admin.ModelAdmin):
         "counts_working_hours",
         "allows_anonymous",
         "about_the_group",
+        "retention_days",
         "order",
         "active",
     ]
@@ -127,8 +132,43 @@ class ReportPhotoInline(ReadOnlyInline):
         return photo.created_at
 
 
+class ReportAdminForm(forms.ModelForm):
+    # Not a model field of the form: saving it goes through reports/retention.py,
+    # which records the hold (and its lifting) in the audit trail.
+    legal_hold = forms.CharField(
+        label=_("Legal hold"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "The reason to keep this report from being anonymised after its retention "
+            "period. Empty: no hold."
+        ),
+    )
+
+    class Meta:
+        model = Report
+        # What the admin may correct (ReportAdmin.fieldsets); the rest is read-only there.
+        fields = [
+            "category",
+            "description",
+            "occurred_at",
+            "ward",
+            "unit",
+            "address",
+            "latitude",
+            "longitude",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["legal_hold"].initial = self.instance.legal_hold_reason
+
+
 @admin.register(Report)
 class ReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = ReportAdminForm
     list_display = ["id", "category", "ward", "status", "created_at", "due_at", "channel"]
     list_filter = ["status", "category", "channel", "is_anonymous"]
     search_fields = ["=id", "description"]
@@ -155,6 +195,10 @@ class ReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
             },
         ),
         (_("Received"), {"fields": ["created_at", "channel", "is_anonymous", "logged_by"]}),
+        (
+            _("Retention"),
+            {"fields": ["legal_hold", "legal_hold_at", "legal_hold_by", "anonymised_at"]},
+        ),
     ]
     readonly_fields = [
         "status",
@@ -169,6 +213,9 @@ class ReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "channel",
         "is_anonymous",
         "logged_by",
+        "legal_hold_at",
+        "legal_hold_by",
+        "anonymised_at",
     ]
     # Deliberately no inline for the reporter's contact: see the module's docstring.
     inlines = [ReportEventInline, ReportPhotoInline]
@@ -176,6 +223,20 @@ class ReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         # A report enters only through submit_report (receipt, routing, vault, email).
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "legal_hold" not in form.changed_data:
+            return
+        reason = form.cleaned_data["legal_hold"].strip()
+        try:
+            if reason:
+                set_legal_hold(report=obj, by=request.user, reason=reason)
+            else:
+                clear_legal_hold(report=obj, by=request.user)
+        except ValidationError as error:
+            # Anonymised meanwhile: say so instead of pretending the hold is set.
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
 
     def has_change_permission(self, request, obj=None):
         # Handlers act on the portal; in the admin only province administrators
@@ -241,7 +302,7 @@ class ContactRevealAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """The days off that deadlines counting working hours skip (reports/escalation/deadlines.py).
 
     Seeded for years ahead; administrators add the government's yearly decisions

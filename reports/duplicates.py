@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from groups.audit import Action, record
 from reports.lifecycle import apply_transition
 from reports.models import Report, ReportEvent, Status
 
@@ -103,4 +104,5 @@ def merge_duplicate(*, report: Report, into: Report, by, note: str = "") -> Repo
             note=f"#{merged.pk} {note.strip()}".strip(),
             public=False,
         )
+        record(action=Action.MERGE, actor=by, obj=merged, detail={"into": original.pk})
     return merged

@@ -101,6 +101,19 @@ class MessageForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class LegalHoldForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why must this report be kept?"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "E.g. the case file it belongs to. Your name, the time and the hold are logged."
+        ),
+    )
+    lift = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
 class RevealForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you need the reporter's contact?"),

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:pk>/merge/", views.merge, name="merge"),
     path("<int:pk>/messages/", views.add_message, name="message"),
     path("<int:pk>/reveal/", views.reveal, name="reveal"),
+    path("<int:pk>/legal-hold/", views.legal_hold, name="legal_hold"),
     path("acknowledge/<str:token>/", escalation_views.acknowledge, name="acknowledge"),
 ]

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from groups.audit import Action, record
 from reports.models import ContactReveal, Report, ReporterContact
 
 
@@ -45,5 +46,7 @@ def reveal_contact(*, report: Report, by, reason: str) -> tuple[str, str]:
             raise ValidationError(
                 _("The reporter left no name or phone number."), code="no_contact"
             )
-        ContactReveal.objects.create(report=report, revealed_by=by, reason=reason)
+        reveal = ContactReveal.objects.create(report=report, revealed_by=by, reason=reason)
+        # The reason stays in ContactReveal: it is the officer's words, but may name people.
+        record(action=Action.CONTACT_REVEAL, actor=by, obj=report, detail={"reveal": reveal.pk})
     return contact.name, contact.phone

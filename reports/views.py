@@ -16,6 +16,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from groups.audit import Action, record
 from groups.caching import private
 from groups.htmx import wants_partial
 from groups.models import Membership
@@ -24,6 +25,7 @@ from reports.duplicates import merge_duplicate, similar_open_reports
 from reports.filters import ReportFilter
 from reports.forms import LoggedReportForm
 from reports.handling_forms import (
+    LegalHoldForm,
     MergeForm,
     MessageForm,
     RevealForm,
@@ -33,6 +35,7 @@ from reports.handling_forms import (
 from reports.intake import submit_report
 from reports.lifecycle import allowed_targets, apply_transition, handler_role
 from reports.models import Report, ReporterContact, ReportEvent, ReportPhoto, Status
+from reports.retention import clear_legal_hold, may_hold, set_legal_hold
 from reports.spreadsheets import csv_response
 from reports.vault_access import may_reveal_contact, reveal_contact
 
@@ -101,6 +104,13 @@ def export_csv(request):
         _("Deadline"),
         _("Channel"),
     ]
+    record(
+        action=Action.EXPORT,
+        actor=request.user,
+        object_type_label="reports.report",
+        ward=request.user.police_ward_id,
+        detail={"export": "inbox", "format": "csv"},
+    )
     return csv_response(filename="reports.csv", columns=columns, rows=rows)
 
 
@@ -154,6 +164,8 @@ def _detail_context(request, report: Report, **forms) -> dict:
         ),
         "message_form": forms.get("message_form") or MessageForm(),
         "may_reveal": may_reveal_contact(user=user, report=report),
+        "may_hold": may_hold(user=user, report=report),
+        "legal_hold_form": forms.get("legal_hold_form") or LegalHoldForm(),
         "reveal_form": RevealForm(),
         "error": forms.get("error"),
     }
@@ -218,6 +230,30 @@ def transition(request, pk):
     return _after_action(
         request, report, done=_("The report is now “%(status)s”.") % {"status": Status(to).label}
     )
+
+
+@require_POST
+@login_required
+@private
+def legal_hold(request, pk):
+    report = _fetch(request, pk)
+    if not may_hold(user=request.user, report=report):
+        raise PermissionDenied
+    form = LegalHoldForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["lift"]:
+                clear_legal_hold(report=report, by=request.user)
+                done = _("The legal hold is lifted.")
+            else:
+                set_legal_hold(report=report, by=request.user, reason=form.cleaned_data["reason"])
+                done = _("The report is kept under a legal hold.")
+        except ValidationError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("reports:detail", pk=report.pk)
+    return _refused(request, report, status=400, legal_hold_form=form)
 
 
 @require_POST
@@ -332,6 +368,7 @@ def photo(request, photo_pk):
         file = photo.image.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    record(action=Action.DOWNLOAD, obj=photo)
     return FileResponse(file, filename=photo.image.name)
 
 

@@ -562,7 +562,7 @@ def generate(*, options: Options, world: World, log: StepLog) -> None:
     with log.step(_("hotspots last checked")), connection.cursor() as cursor:
         quote = connection.ops.quote_name
         cursor.execute(
-            f"UPDATE {quote(Hotspot._meta.db_table)} AS h SET last_checked_at = c.latest "  # noqa: S608
+            f"UPDATE {quote(Hotspot._meta.db_table)} AS h SET last_checked_at = c.latest "  # noqa: S608  # nosec B608  # quoted model identifiers
             f"FROM (SELECT hotspot_id, max(checked_at) AS latest "
             f"FROM {quote(HotspotCheckIn._meta.db_table)} GROUP BY hotspot_id) AS c "
             "WHERE h.id = c.hotspot_id AND h.notes = %s",

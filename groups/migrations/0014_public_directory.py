@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("groups", "0008_staff_sessions"),
+        ("groups", "0010_audit_trail"),
     ]
 
     operations = [

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from groups.admin import ScopedAdminMixin, SuperuserOnlyAdminMixin, WriteOnlySecretsForm
+from groups.audit_admin import AuditedAdminMixin
 from reports.escalation import leader_notices, outbound
 from reports.escalation.delivery import retry_now
 from reports.models import (
@@ -32,7 +33,7 @@ class EscalationLevelInline(admin.TabularInline):
 
 
 @admin.register(EscalationRule)
-class EscalationRuleAdmin(admin.ModelAdmin):
+class EscalationRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["category", "remind_leaders_at_percent", "level_count"]
     list_select_related = ["category"]
     search_fields = ["category__name", "category__name_en"]
@@ -159,7 +160,7 @@ class WebhookEndpointForm(WriteOnlySecretsForm):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
+class WebhookEndpointAdmin(AuditedAdminMixin, SuperuserOnlyAdminMixin, admin.ModelAdmin):
     form = WebhookEndpointForm
     list_display = ["name", "url", "area", "active"]
     list_filter = ["active"]
@@ -175,7 +176,7 @@ class ZaloTokenForm(WriteOnlySecretsForm):
 
 
 @admin.register(ZaloToken)
-class ZaloTokenAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
+class ZaloTokenAdmin(AuditedAdminMixin, SuperuserOnlyAdminMixin, admin.ModelAdmin):
     form = ZaloTokenForm
     list_display = ["expires_at", "updated_at"]
 

@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groups.audit import Action, record
 from groups.models import Area, PoliceContact
 from reports.escalation import leader_notices
 from reports.escalation.channels import configured_channels
@@ -167,7 +168,7 @@ def _create_escalations(*, steps, now: datetime.datetime) -> dict[int, int]:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608 (names from the model)
+            f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608  # nosec B608  # quoted model names
             f"({quote(meta.get_field('report').column)}, {quote(meta.get_field('level').column)}, "
             f"{quote(meta.get_field('created_at').column)}) "
             "SELECT due.report_id, due.level, %s FROM unnest(%s::bigint[], %s::int[]) "
@@ -341,6 +342,13 @@ def acknowledge(*, escalation: Escalation, by) -> bool:
             actor=by,
             note=_("Escalation level %(level)s acknowledged") % {"level": escalation.level},
             created_at=now,
+        )
+        record(
+            action=Action.ESCALATION_ACK,
+            actor=by,
+            obj=escalation,
+            ward=report.ward_id,
+            detail={"report": report.pk, "level": escalation.level},
         )
     return True
 

@@ -40,6 +40,9 @@ HTTP_TIMEOUT = 15
 
 
 def _post(url: str, *, body: bytes, headers: dict) -> tuple[int, str]:
+    # A webhook's URLField also admits ftp://; urllib would follow file:// too.
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise PermanentDeliveryError(f"not an http(s) address: {url[:100]}")
     # Only to public addresses (or OUTBOUND_ALLOWED_HOSTS), no redirects
     # (reports/escalation/outbound.py).
     request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310

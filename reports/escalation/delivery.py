@@ -96,7 +96,7 @@ def _claim(*, notice_ids: list[int], now: datetime.datetime) -> list[int]:
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {quote(meta.db_table)} "  # noqa: S608 (names from the model)
+            f"UPDATE {quote(meta.db_table)} "  # noqa: S608  # nosec B608  # quoted names from the model
             f"SET {status} = %s, {attempts} = {attempts} + 1, {lease} = %s "
             f"WHERE {quote(meta.pk.column)} = ANY(%s) AND {status} = %s "
             f"RETURNING {quote(meta.pk.column)}",
@@ -137,7 +137,7 @@ def _record_sent(*, notice: Notice, reference: str, now: datetime.datetime) -> N
 
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH sent AS (UPDATE {quote(notices.db_table)} "  # noqa: S608 (names from the models)
+            f"WITH sent AS (UPDATE {quote(notices.db_table)} "  # noqa: S608  # nosec B608  # quoted model names
             f"SET {column(notices, 'status')} = %s, {column(notices, 'sent_at')} = %s, "
             f"{column(notices, 'provider_reference')} = %s, {column(notices, 'last_error')} = '' "
             f"WHERE {quote(notices.pk.column)} = %s AND {column(notices, 'status')} = %s) "

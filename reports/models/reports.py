@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -64,6 +65,17 @@ class Category(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # reports/retention.py anonymises a closed report this long after it was closed.
+    retention_days = models.PositiveIntegerField(
+        _("keep closed reports for (days)"),
+        default=1095,
+        validators=[MinValueValidator(30)],
+        help_text=_(
+            "After this many days a closed report is anonymised: photos deleted, text "
+            "replaced by its category and dates, the reporter's contact destroyed, the "
+            "receipt no longer valid. A legal hold keeps it as it is."
+        ),
+    )
 
     class Meta:
         verbose_name = _("category")
@@ -76,6 +88,9 @@ class Category(models.Model):
             models.CheckConstraint(
                 condition=~Q(severity=Severity.URGENT) | Q(counts_working_hours=False),
                 name="category_urgent_counts_wall_clock",
+            ),
+            models.CheckConstraint(
+                condition=Q(retention_days__gte=30), name="category_retention_at_least_30_days"
             ),
         ]
 
@@ -276,6 +291,22 @@ class Report(models.Model):
     receipt_digest = models.CharField(max_length=64, unique=True, editable=False)
     # Argon2id hash of an anonymous tip's passphrase; empty for named reports.
     passphrase_hash = models.CharField(max_length=255, blank=True, editable=False)
+    # Retention (reports/retention.py): when the report was anonymised, and the
+    # legal hold that keeps it from being anonymised (set by police or administrators).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+    legal_hold_reason = models.TextField(_("legal hold"), blank=True, editable=False)
+    legal_hold_at = models.DateTimeField(
+        _("legal hold since"), null=True, blank=True, editable=False
+    )
+    legal_hold_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("legal hold set by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
     objects = ReportQuerySet.as_manager()
 
@@ -297,6 +328,11 @@ class Report(models.Model):
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__range=(-90, 90), longitude__range=(-180, 180)),
                 name="report_map_point_complete_and_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(legal_hold_at__isnull=True, legal_hold_reason="")
+                | (Q(legal_hold_at__isnull=False) & ~Q(legal_hold_reason="")),
+                name="report_legal_hold_has_reason",
             ),
         ]
         indexes = [
@@ -341,6 +377,13 @@ class Report(models.Model):
                     "closed_at",
                 ],
                 name="report_received_covering_idx",
+            ),
+            # The retention job: closed reports of a category not yet anonymised,
+            # oldest closing first (reports/retention.py).
+            models.Index(
+                fields=["category", "closed_at"],
+                condition=Q(anonymised_at__isnull=True, closed_at__isnull=False),
+                name="report_retention_due_idx",
             ),
             # Duplicate suggestions: same category, recent, open.
             models.Index(fields=["category", "-created_at"], name="report_category_recent_idx"),

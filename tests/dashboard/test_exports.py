@@ -287,9 +287,10 @@ def test_the_list_export_takes_the_same_queries_whatever_its_length(
     add_reports(40)
     assert {url: queries_for_an_export(url) for url in (CSV_URL, XLSX_URL)} == few
     # The session, the user, the second factor the session passed (django-otp checks
-    # it still exists), the officer's ward (for the filter's choices), and one
-    # server-side cursor for the reports with their category and places.
-    assert few[CSV_URL] == 5
+    # it still exists), the officer's ward (for the filter's choices), the export's
+    # entry in the audit trail, and one server-side cursor for the reports with
+    # their category and places.
+    assert few[CSV_URL] == 6
 
 
 # Who may download

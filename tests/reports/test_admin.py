@@ -334,6 +334,7 @@ def test_category_admin_changes_a_deadline(client, province_admin, theft):
             "model_types": [kind.pk for kind in theft.model_types.all()],
             "active": "on",
             "order": theft.order,
+            "retention_days": theft.retention_days,
         },
     )
 
