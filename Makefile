@@ -80,7 +80,7 @@ lint: install-dev
 # Security checks of CI: bandit over the app code (a medium or high finding fails;
 # each accepted one is marked `# nosec Bxxx` in the code with its reason), and
 # Django's deployment checklist with production-like settings.
-APP_CODE := groups reports patrols mediation config
+APP_CODE := groups reports patrols mediation dashboard demo config
 security: install-dev
 	$(VENV)/bin/bandit --quiet --recursive --severity-level medium \
 		--exclude '*/migrations/*' $(APP_CODE)

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from dashboard.trends import TRENDS
 from groups.models import AuditEntry
 from reports.conversation import add_note
-from reports.dashboard.trends import TRENDS
 from reports.models import Report, ReporterContact, ReportEvent, ReportPhoto, Status
 from reports.retention import anonymise_due, set_legal_hold
 from reports.tasks import anonymise_expired_reports
