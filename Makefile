@@ -44,6 +44,8 @@ translations: | $(PY)
 run manage: export DEBUG ?= 1
 run manage: export SECURE_SSL_REDIRECT ?= 0
 run manage: export SITE_URL ?= http://127.0.0.1:$(PORT)
+run manage: export LOG_FORMAT ?= plain
+run: export WEB_CONCURRENCY ?= 2
 run: install
 	$(PY) -m config.services sh -c '\
 		$(PY) manage.py migrate --noinput && \

@@ -3,7 +3,7 @@ one domain function; the beat schedule is in config/celery.py."""
 
 from celery import shared_task
 
-from reports import delivery, escalation
+from reports import delivery, escalation, heartbeat
 from reports.models import Report
 from reports.notifications import (
     remind_leaders_of_report,
@@ -32,6 +32,7 @@ def notify_leaders_of_new_report(report_id: int) -> None:
 def sweep_escalations() -> dict:
     result = escalation.sweep()
     reminded = escalation.send_due_reminders()
+    heartbeat.record_sweep()
     return {
         "escalated": result.escalated,
         "enqueued": result.notices_enqueued,

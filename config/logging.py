@@ -1,0 +1,63 @@
+"""Log lines as JSON, without personal data.
+
+Log collectors keep lines for months and many people read them, so nothing in
+a line may identify a resident: no client address, no contact (email, phone
+number), no tip text, no tracking code. Our own code never logs those; this
+is the second line of defence for what libraries log (Django's "Not Found:
+/report/track/…", PostgreSQL's ``DETAIL: Key (…)=(…)`` in a traceback, the
+return values Celery prints).
+"""
+
+import logging
+import re
+
+from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
+
+# Every field a line may carry; extras (Django's ``request``, a task's
+# arguments) are left out, since any of them may hold what a resident sent.
+FIELDS = ("time", "level", "logger", "message", "status_code", "exc_info")
+
+_REDACTIONS = [
+    # The resident's pages: the path may hold a tracking code, the query anything.
+    (re.compile(r"/report/\S*"), "/report/…"),
+    (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "<email>"),
+    (re.compile(r"\b\d{1,3}(\.\d{1,3}){3}\b"), "<address>"),
+    (re.compile(r"\b[0-9a-fA-F]{0,4}(:[0-9a-fA-F]{0,4}){3,7}\b"), "<address>"),
+    # Vietnamese phone numbers: 0 or +84 and 9 or 10 digits, maybe grouped.
+    (re.compile(r"(\+84|\b0)[\s.-]?\d{2,3}([\s.-]?\d{3}){2}\b"), "<phone>"),
+    # PostgreSQL echoes the values of the row it refused.
+    (re.compile(r"^DETAIL:.*$", re.MULTILINE), "DETAIL: <values left out>"),
+]
+
+
+def scrub(text: str) -> str:
+    for pattern, replacement in _REDACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class NoPersonalData(logging.Filter):
+    """Scrubs the message of every record, whatever formats it afterwards."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = scrub(record.getMessage())
+        record.args = None
+        return True
+
+
+class JsonFormatter(_JsonFormatter):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("fmt", "%(asctime)s %(levelname)s %(name)s %(message)s")
+        kwargs.setdefault(
+            "rename_fields", {"asctime": "time", "levelname": "level", "name": "logger"}
+        )
+        kwargs.setdefault("json_ensure_ascii", False)
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, log_data, record, message_dict) -> None:
+        super().add_fields(log_data, record, message_dict)
+        for key in list(log_data):
+            if key not in FIELDS:
+                del log_data[key]
+        if "exc_info" in log_data:
+            log_data["exc_info"] = scrub(str(log_data["exc_info"]))
