@@ -8,6 +8,7 @@ is the second line of defence for what libraries log (Django's "Not Found:
 return values Celery prints).
 """
 
+import ipaddress
 import logging
 import re
 
@@ -22,7 +23,6 @@ _REDACTIONS = [
     (re.compile(r"/report/\S*"), "/report/…"),
     (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "<email>"),
     (re.compile(r"\b\d{1,3}(\.\d{1,3}){3}\b"), "<address>"),
-    (re.compile(r"\b[0-9a-fA-F]{0,4}(:[0-9a-fA-F]{0,4}){3,7}\b"), "<address>"),
     # Vietnamese phone numbers: 0 or +84 and 9 or 10 digits, maybe grouped.
     (re.compile(r"(\+84|\b0)[\s.-]?\d{2,3}([\s.-]?\d{3}){2}\b"), "<phone>"),
     # PostgreSQL echoes the values of the row it refused.
@@ -30,10 +30,23 @@ _REDACTIONS = [
 ]
 
 
+# Anything that could be an IPv6 address; replaced only if it parses as one
+# (a time like 2026:08:30:02 does not).
+_IPV6_CANDIDATE = re.compile(r"[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")
+
+
+def _ipv6(match: re.Match) -> str:
+    try:
+        ipaddress.IPv6Address(match.group(0).rstrip(".:") or "x")
+    except ValueError:
+        return match.group(0)
+    return "<address>" + match.group(0)[len(match.group(0).rstrip(".:")) :]
+
+
 def scrub(text: str) -> str:
     for pattern, replacement in _REDACTIONS:
         text = pattern.sub(replacement, text)
-    return text
+    return _IPV6_CANDIDATE.sub(_ipv6, text)
 
 
 class NoPersonalData(logging.Filter):

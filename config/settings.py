@@ -191,7 +191,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+# `manage.py collectstatic` writes here; nginx serves it (deploy/nginx/).
+STATIC_ROOT = Path(env.string("STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles")))
 # Uploaded files (photos, group documents) are private: they live outside the
 # static tree and are only ever served through views that check visibility.
 MEDIA_ROOT = Path(env.string("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
