@@ -16,7 +16,7 @@ export SECRET_KEY ?= local-development-only-not-a-secret-5c7d2e1f9a
 export FIELD_ENCRYPTION_KEY ?= bG9jYWwtZGV2ZWxvcG1lbnQtZmllbGQta2V5LTMyYnk=
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run manage test bench lint format messages lock install install-dev translations clean
+.PHONY: run manage test test-scale release-fixture bench lint format messages lock install install-dev translations clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -66,6 +66,15 @@ test: install-dev
 # BENCH_REPORTS=100000 for a quick run.
 bench: install
 	$(PY) -m config.services $(PY) bench/run.py
+
+# The previous-release database for the upgrade test (tests/upgrade/): run when
+# a release is cut, on the release's code, and commit what it writes.
+release-fixture: install-dev
+	$(PY) -m config.services $(PY) tests/upgrade/release_fixture.py
+
+# The long runs (scale-out with a replica, beats, killed workers); CI runs them after `make test`.
+test-scale: install-dev
+	$(PY) -m config.services $(PY) -m pytest -m scale -p no:randomly -n 0 tests/deploy
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
