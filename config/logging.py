@@ -3,9 +3,9 @@
 Log collectors keep lines for months and many people read them, so nothing in
 a line may identify a resident: no client address, no contact (email, phone
 number), no tip text, no tracking code. Our own code never logs those; this
-is the second line of defence for what libraries log (Django's "Not Found:
-/report/track/…", PostgreSQL's ``DETAIL: Key (…)=(…)`` in a traceback, the
-return values Celery prints).
+is the second line of defence for what libraries log (a query string of the
+resident's pages in Django's "Not Found: …", PostgreSQL's
+``DETAIL: Key (…)=(…)`` in a traceback, the return values Celery prints).
 """
 
 import ipaddress
@@ -19,8 +19,8 @@ from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 FIELDS = ("time", "level", "logger", "message", "status_code", "exc_info")
 
 _REDACTIONS = [
-    # The resident's pages: the path may hold a tracking code, the query anything.
-    (re.compile(r"/report/\S*"), "/report/…"),
+    # The resident's pages are named by their path; their query string may hold anything.
+    (re.compile(r"(/report/[^\s?\"']*)\?[^\s\"']*"), r"\1?…"),
     (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "<email>"),
     (re.compile(r"\b\d{1,3}(\.\d{1,3}){3}\b"), "<address>"),
     # Vietnamese phone numbers: 0 or +84 and 9 or 10 digits, maybe grouped.

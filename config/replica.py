@@ -106,7 +106,13 @@ class ReplicaReadsMiddleware:
             response = self.get_response(request)
         finally:
             _replica_allowed.reset(token)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and REPLICA in settings.DATABASES:
+        # Only signed-in users read the replica's pages; residents get no cookie.
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS")
+            and REPLICA in settings.DATABASES
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+        ):
             response.set_cookie(
                 PIN_COOKIE,
                 "1",

@@ -68,11 +68,19 @@ def _json_line(message: str, *args, exc: BaseException | None = None, **extra) -
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(NoPersonalData())
-    logger = logging.getLogger(f"tests.json.{uuid.uuid4().hex}")
-    logger.propagate = False
-    logger.addHandler(handler)
-    exc_info = (type(exc), exc, None) if exc else None
-    logger.warning(message, *args, exc_info=exc_info, extra=extra)
+    # The handler itself, as a logger hands it a record: whatever levels or
+    # logging.disable() other tests left behind.
+    record = logging.LogRecord(
+        f"tests.json.{uuid.uuid4().hex}",
+        logging.WARNING,
+        __file__,
+        1,
+        message,
+        args,
+        (type(exc), exc, None) if exc else None,
+    )
+    record.__dict__.update(extra)
+    handler.handle(record)
     line = stream.getvalue()
     assert line.count("\n") == 1
     return json.loads(line)
@@ -106,6 +114,7 @@ def test_log_lines_carry_no_client_address_contact_tracking_code_or_request():
         assert secret not in text
     assert line["status_code"] == 404
     assert "request" not in line
+    assert line["message"].startswith("Not Found: /report/track/?… from <address>")
 
 
 def test_values_postgresql_echoes_in_an_error_are_left_out():
