@@ -16,7 +16,7 @@ export SECRET_KEY ?= local-development-only-not-a-secret-5c7d2e1f9a
 export FIELD_ENCRYPTION_KEY ?= bG9jYWwtZGV2ZWxvcG1lbnQtZmllbGQta2V5LTMyYnk=
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run manage test bench lint security format messages lock install install-dev translations clean
+.PHONY: run manage test test-scale release-fixture bench lint security format messages lock install install-dev translations clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -49,6 +49,8 @@ run manage: export SERVICE_NAME ?= Hòm thư tố giác an ninh trật tự Qu�
 run manage: export SERVICE_AUTHORITY ?= Công an tỉnh Quảng Ninh
 run manage: export SERVICE_EMBLEM ?= img/tuquan-logo.svg
 run manage: export SERVICE_CONTACT ?= Trực ban Công an tỉnh Quảng Ninh: 0203 3600 100 (số minh họa của bản demo)
+run manage: export LOG_FORMAT ?= plain
+run: export WEB_CONCURRENCY ?= 2
 run: install
 	$(PY) -m config.services sh -c '\
 		$(PY) manage.py migrate --noinput && \
@@ -72,6 +74,15 @@ bench: install
 
 # ruff, then the layer contracts of docs/architecture.md ([tool.importlinter] in
 # pyproject.toml): an import against them fails naming the import.
+# The previous-release database for the upgrade test (tests/upgrade/): run when
+# a release is cut, on the release's code, and commit what it writes.
+release-fixture: install-dev
+	$(PY) -m config.services $(PY) tests/upgrade/release_fixture.py
+
+# The long runs (scale-out with a replica, beats, killed workers); CI runs them after `make test`.
+test-scale: install-dev
+	$(PY) -m config.services $(PY) -m pytest -m scale -p no:randomly -n 0 tests/deploy
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

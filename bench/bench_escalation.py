@@ -6,7 +6,7 @@
   Measured: from the first ``sweep()`` until an aiosmtpd server on loopback has
   received every level-1 email (one per email notice the sweep wrote). The
   sweep runs in this process as beat would run it, but once a second instead
-  of every ``SWEEP_SECONDS``: the first sweep escalates every report and hands
+  of every ``ESCALATION_SWEEP_SECONDS``: the first sweep escalates every report and hands
   out every notice; the later ones hand out again only what is still queued
   after ``REQUEUE_AFTER``. Celery worker
   subprocesses deliver, reading a queue of the bench's own on ``REDIS_URL``.

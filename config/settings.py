@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_prometheus",
     "groups",
     "reports",
     "patrols",
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: request counts and latency for Prometheus (config/metrics.py).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # First: a body too large, truncated or not in UTF-8 is refused before anything reads it.
     "config.request_body.RequestBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -90,6 +93,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last: turns a sign-in refused by the lock into our page with the time to wait.
     "axes.middleware.AxesMiddleware",
+    # Dashboard and export reads go to the replica when there is one (config/replica.py).
+    "config.replica.ReplicaReadsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -131,6 +137,29 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.integer("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming replica (hot standby) for the dashboard's and exports' reads
+# (config/replica.py); every write and every other read goes to the primary.
+# Reads fall back to the primary while the replica is down or lags more than
+# REPLICA_MAX_LAG_SECONDS behind it.
+if env.string("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = timeouts.with_timeouts(
+        env.database("DATABASE_REPLICA_URL"),
+        connect_seconds=DATABASE_CONNECT_TIMEOUT,
+        statement_seconds=DATABASE_STATEMENT_TIMEOUT,
+    )
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # Tests run against the primary's test database under this name.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env.integer("REPLICA_MAX_LAG_SECONDS", default=30)
+# After a user's write (any POST), their reads stay on the primary this long,
+# so that they see what they just did even on a lagging replica.
+REPLICA_PIN_SECONDS = env.integer("REPLICA_PIN_SECONDS", default=max(REPLICA_MAX_LAG_SECONDS, 15))
+if REPLICA_MAX_LAG_SECONDS < 1 or REPLICA_PIN_SECONDS < REPLICA_MAX_LAG_SECONDS:
+    raise ImproperlyConfigured(
+        "REPLICA_MAX_LAG_SECONDS must be 1 or more and REPLICA_PIN_SECONDS at least as large"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.redis_url("REDIS_URL")
@@ -235,12 +264,37 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+# `manage.py collectstatic` writes here; nginx serves it (deploy/nginx/).
+STATIC_ROOT = Path(env.string("STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles")))
 # Uploaded files (photos, group documents) are private: they live outside the
 # static tree and are only ever served through views that check visibility.
 MEDIA_ROOT = Path(env.string("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+# Where uploads are kept: "local" (MEDIA_ROOT, on one machine or a shared mount)
+# or "s3" (an S3-compatible bucket, for several web machines; django-storages).
+MEDIA_STORAGE = env.string("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured("MEDIA_STORAGE must be local or s3")
+# Read by reports/storage.py and the default storage below. Objects stay private:
+# no public ACL, and no URL is ever handed out (views stream them after checking
+# visibility).
+MEDIA_S3_OPTIONS = {
+    "bucket_name": env.string("MEDIA_S3_BUCKET", default=""),
+    "endpoint_url": env.string("MEDIA_S3_ENDPOINT_URL", default="") or None,
+    "region_name": env.string("MEDIA_S3_REGION", default="") or None,
+    "access_key": env.string("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+    "secret_key": env.string("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+    "default_acl": None,
+    "querystring_auth": True,
+    "file_overwrite": False,
+}
+if MEDIA_STORAGE == "s3" and not MEDIA_S3_OPTIONS["bucket_name"]:
+    raise ImproperlyConfigured("MEDIA_S3_BUCKET must be set when MEDIA_STORAGE=s3")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": MEDIA_S3_OPTIONS}
+        if MEDIA_STORAGE == "s3"
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -268,7 +322,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Security. Production-safe unless DEBUG is on; `manage.py check --deploy` is clean.
 SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Load balancers probe over plain http.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/web)?$", r"^metrics$"]
 BEHIND_TLS_PROXY = env.boolean("BEHIND_TLS_PROXY", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 # How many proxies of ours append to X-Forwarded-For in front of gunicorn; the
@@ -361,6 +415,21 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat keeps its schedule in Redis and holds a lock there (celery-redbeat): a
+# second beat started by mistake waits for the lock instead of doubling every
+# job, and takes over within CELERY_REDBEAT_LOCK_TIMEOUT when the first dies.
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_REDBEAT_REDIS_URL = REDIS_URL
+CELERY_REDBEAT_KEY_PREFIX = "tuquan:redbeat:"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 5
+CELERY_REDBEAT_LOCK_TIMEOUT = env.integer("BEAT_LOCK_TIMEOUT", default=30)
+if CELERY_REDBEAT_LOCK_TIMEOUT <= CELERY_BEAT_MAX_LOOP_INTERVAL:
+    raise ImproperlyConfigured(f"BEAT_LOCK_TIMEOUT must be above {CELERY_BEAT_MAX_LOOP_INTERVAL}")
+# Seconds between two escalation sweeps (config/celery.py). /healthz turns
+# unhealthy when no sweep has finished for three of them (reports/heartbeat.py).
+ESCALATION_SWEEP_SECONDS = env.integer("ESCALATION_SWEEP_SECONDS", default=10)
+if ESCALATION_SWEEP_SECONDS < 1:
+    raise ImproperlyConfigured("ESCALATION_SWEEP_SECONDS must be 1 or more")
 # Celery's Django fixup otherwise closes the database connection around every
 # task: a new PostgreSQL session per notice cost more than sending the notice
 # (bench/bench_escalation.py). Reused for this many tasks, then opened afresh.
@@ -434,11 +503,26 @@ SERVICE_CONTACT = env.string("SERVICE_CONTACT", default="")
 
 DEMO_PASSWORD = env.string("DEMO_PASSWORD", default="tuquan-demo")
 
+# "json" (default): one JSON object a line, without personal data
+# (config/logging.py); "plain" for reading in a terminal (`make run`).
+LOG_FORMAT = env.string("LOG_FORMAT", default="json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_personal_data": {"()": "config.logging.NoPersonalData"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "config.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["no_personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
-from config import views
+from config import metrics, views
 from groups import account_views, public_views
 
 # The admin admits only sessions that passed a second factor (django-otp's
@@ -17,6 +17,8 @@ admin.site.index_title = _("Province administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/web", views.healthz_web, name="healthz_web"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("accounts/", include("groups.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("groups/", include("groups.urls")),

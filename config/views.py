@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from reports import heartbeat
+
 # A load balancer's probe gives up after a few seconds, and a part that hangs
 # must not hold the web worker: each part is checked in a thread of its own,
 # at the same time, and one that has not answered by the deadline is down.
@@ -68,10 +70,37 @@ def _check(parts: dict) -> dict[str, bool]:
     }
 
 
-@require_GET
-@never_cache
-def healthz(request):
-    checks = _check({"database": _database_ok, "redis": _redis_ok})
+def _sweep_on_time() -> bool:
+    """Whether an escalation sweep finished within the last three intervals."""
+    age = heartbeat.seconds_since_last_sweep()
+    return age is not None and age <= 3 * settings.ESCALATION_SWEEP_SECONDS
+
+
+def _answer(checks: dict[str, bool]) -> JsonResponse:
     body = {name: "ok" if ok else "down" for name, ok in checks.items()}
     body["status"] = "ok" if all(checks.values()) else "down"
     return JsonResponse(body, status=200 if all(checks.values()) else 503)
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """The whole portal: database, Redis, and escalation still sweeping (monitoring)."""
+    checks = _check({"database": _database_ok, "redis": _redis_ok})
+    # Read from Redis: unknown (so late) when Redis is down.
+    try:
+        checks["sweep"] = checks["redis"] and _sweep_on_time()
+    except redis.RedisError:
+        checks["sweep"] = False
+    return _answer(checks)
+
+
+@require_GET
+@never_cache
+def healthz_web(request):
+    """This web process's own dependencies only, for the load balancer.
+
+    A stopped beat must not take every web machine out of the load balancer:
+    residents could then not even report.
+    """
+    return _answer(_check({"database": _database_ok, "redis": _redis_ok}))

@@ -9,7 +9,7 @@ the directory out of migrations.
 import os
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.utils.functional import cached_property
 
 PHOTO_DIRECTORY = "report-photos"
@@ -40,7 +40,20 @@ class ReportPhotoStorage(FileSystemStorage):
 
 
 _storage = ReportPhotoStorage()
+_s3_storage = None
 
 
-def report_photo_storage() -> ReportPhotoStorage:
-    return _storage
+def report_photo_storage() -> Storage:
+    """MEDIA_ROOT/report-photos, or report-photos/ in the private bucket (MEDIA_STORAGE=s3)."""
+    global _s3_storage
+    if settings.MEDIA_STORAGE != "s3":
+        return _storage
+    if _s3_storage is None:
+        from storages.backends.s3 import S3Storage
+
+        class ReportPhotoS3Storage(S3Storage):
+            def url(self, name, *args, **kwargs):
+                return ReportPhotoStorage.url(self, name)
+
+        _s3_storage = ReportPhotoS3Storage(location=PHOTO_DIRECTORY, **settings.MEDIA_S3_OPTIONS)
+    return _s3_storage

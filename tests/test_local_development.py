@@ -5,10 +5,8 @@ process, and the Procfile and config/services.py are command lines.
 """
 
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from django.core.mail import EmailMessage, get_connection
@@ -113,41 +111,6 @@ def test_the_console_backend_prints_subject_and_body_decoded(tmp_path):
     assert "To: to.truong@example.org" in printed
     assert "=?utf-8?" not in printed
     assert "Content-Transfer-Encoding" not in printed
-
-
-def test_beat_of_the_procfile_starts_where_var_does_not_exist_yet(tmp_path):
-    # `make run` with DATABASE_URL and REDIS_URL set starts no embedded server,
-    # so nothing made var/ before beat needs it for its schedule.
-    beat = next(
-        line.split(":", 1)[1].strip()
-        for line in (BASE_DIR / "Procfile").read_text().splitlines()
-        if line.startswith("beat:")
-    )
-    (tmp_path / ".venv").symlink_to(BASE_DIR / ".venv")
-    # A broker nothing listens on: beat only opens its schedule here and must
-    # send no task into the test run's Redis.
-    environment = _environment(
-        REDIS_URL="redis://127.0.0.1:1/0", PYTHONPATH=str(BASE_DIR), PYTHONDONTWRITEBYTECODE="1"
-    )
-    # The Procfile's line, run through the shell as honcho runs it.
-    process = subprocess.Popen(  # noqa: S602 - our own Procfile
-        beat,
-        shell=True,
-        cwd=tmp_path,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not list((tmp_path / "var").glob("celerybeat-schedule*")):
-            assert process.poll() is None, process.stderr.read().decode()[-2000:]
-            assert time.monotonic() < deadline, "beat wrote no schedule within 60 s"
-            time.sleep(0.2)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 def _services(*arguments: str, **changes: str | None) -> subprocess.CompletedProcess:

@@ -4,6 +4,7 @@ the schedule and queued messages use, kept from ``reports/tasks.py``."""
 
 from celery import shared_task
 
+from reports import heartbeat
 from reports.escalation import chain, leader_notices
 from reports.escalation.notifications import send_failed_notices_summary
 
@@ -14,6 +15,7 @@ from reports.escalation.notifications import send_failed_notices_summary
 def sweep_escalations() -> dict:
     result = chain.sweep()
     reminded = chain.send_due_reminders()
+    heartbeat.record_sweep()
     return {
         "escalated": result.escalated,
         "enqueued": result.notices_enqueued,
