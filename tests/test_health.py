@@ -95,7 +95,7 @@ def test_healthz_turns_unhealthy_when_no_sweep_finished_for_three_intervals(clie
 
 @pytest.mark.django_db
 def test_a_finished_sweep_task_makes_healthz_healthy_again(client, settings):
-    from reports.tasks import sweep_escalations
+    from reports.escalation.beat import sweep_escalations
 
     settings.ESCALATION_SWEEP_SECONDS = 10
     with time_machine.travel(time.time() + 3600, tick=False):

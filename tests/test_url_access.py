@@ -29,8 +29,8 @@ from patrols.ical import rotate_feed
 from patrols.logbook import start_log
 from patrols.models import Hotspot, HotspotKind, PatrolSchedule, PatrolShift, ShiftPartner
 from reports.escalation import sweep
+from reports.escalation.notice_content import ACK_SALT
 from reports.models import Escalation, Notice, ReportPhoto
-from reports.notice_content import ACK_SALT
 from tests.reports.conftest import file_report  # noqa: F401
 from tests.reports.escalation.conftest import chain, escalation_rules  # noqa: F401
 

@@ -3,7 +3,7 @@ and urllib would open file:// addresses too."""
 
 import pytest
 
-from reports.channels import PermanentDeliveryError, _post
+from reports.escalation.channels import PermanentDeliveryError, _post
 
 
 @pytest.mark.parametrize("url", ["ftp://hook.example.test/in", "file:///etc/passwd"])
