@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.inputs import YearField
 from groups.models import Member, Membership
 from mediation.models import (
     Authority,
@@ -269,7 +270,7 @@ class FromReportForm(forms.Form):
 
 
 class StatisticsForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearField(label=_("Year"))
     quarter = forms.TypedChoiceField(
         label=_("Quarter"),
         choices=[("", _("Whole year")), ("1", "I"), ("2", "II"), ("3", "III"), ("4", "IV")],

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.inputs import MonthField
 from groups.models import Area, Member, Membership
 from patrols.logbook import PartnerEntry
 from patrols.models import (
@@ -485,9 +486,8 @@ class HotspotFilterForm(forms.Form):
 
 
 class CoverageForm(forms.Form):
-    month = forms.DateField(
+    month = MonthField(
         label=_("Month"),
-        input_formats=["%Y-%m"],
         required=False,
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
