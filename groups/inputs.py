@@ -27,16 +27,17 @@ from django.utils.translation import gettext_lazy as _
 
 EARLIEST_DAY = datetime.date(2000, 1, 1)
 LATEST_DAY = datetime.date(2099, 12, 31)
+# Midnight starting EARLIEST_DAY in Vietnam (UTC+7 since 1975), a constant that
+# database constraints can name.
+EARLIEST_MOMENT = datetime.datetime.combine(
+    EARLIEST_DAY, datetime.time.min, tzinfo=datetime.timezone(datetime.timedelta(hours=7))
+)
 # A phone's clock and the server's disagree by a little; more than this is a mistake.
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
 MAX_ID = 2**63 - 1
 
 _ASCII_DECIMAL = re.compile(r"[0-9]{1,18}")
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
-
-
-def earliest_moment() -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(EARLIEST_DAY, datetime.time.min))
 
 
 def ascii_int(value, *, minimum: int = 0, maximum: int = MAX_ID) -> int | None:
@@ -90,7 +91,7 @@ def check_moment(moment: datetime.datetime | None) -> None:
     """Refuse a time something happened before EARLIEST_DAY or after now (give or take)."""
     if moment is None:
         return
-    if moment < earliest_moment():
+    if moment < EARLIEST_MOMENT:
         raise ValidationError(
             _("The time lies before %(earliest)s.")
             % {"earliest": EARLIEST_DAY.strftime("%d/%m/%Y")},

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from groups.admin import ScopedAdminMixin
+from groups.admin_input import AdminInputMixin
 from patrols import ical, schedule
 from patrols.models import (
     CalendarFeed,
@@ -26,7 +27,7 @@ from patrols.models import (
 )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(AdminInputMixin, admin.TabularInline):
     """Rows written by the patrol pages, shown with their log."""
 
     extra = 0
@@ -79,13 +80,13 @@ class PatrolScheduleAdmin(ScopedAdminMixin, admin.ModelAdmin):
             schedule.delete_schedule(schedule=obj, by=request.user)
 
 
-class ShiftAssignmentInline(admin.TabularInline):
+class ShiftAssignmentInline(AdminInputMixin, admin.TabularInline):
     model = ShiftAssignment
     extra = 0
     autocomplete_fields = ["member"]
 
 
-class ShiftPartnerInline(admin.TabularInline):
+class ShiftPartnerInline(AdminInputMixin, admin.TabularInline):
     model = ShiftPartner
     extra = 0
 

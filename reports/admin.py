@@ -13,11 +13,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from groups.admin import ScopedAdminMixin
+from groups.admin_input import AdminInputMixin
 from reports.models import Category, ContactReveal, Holiday, Report, ReportEvent, ReportPhoto
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AdminInputMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "name_en",
@@ -41,7 +42,7 @@ class CategoryAdmin(admin.ModelAdmin):
     filter_horizontal = ["model_types"]
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(AdminInputMixin, admin.TabularInline):
     """Rows that belong to the report and are written elsewhere, shown as they are.
 
     The report admin already decides who may open the report; whoever may see
@@ -238,7 +239,7 @@ def revealed_by(reveal):
 
 
 @admin.register(ContactReveal)
-class ContactRevealAdmin(admin.ModelAdmin):
+class ContactRevealAdmin(AdminInputMixin, admin.ModelAdmin):
     """The log of who opened a reporter's contact, when and why, for administrators.
 
     It shows that a contact was revealed, never the contact itself.
@@ -265,7 +266,7 @@ class ContactRevealAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(AdminInputMixin, admin.ModelAdmin):
     """The days off that deadlines counting working hours skip (reports/deadlines.py).
 
     Seeded for years ahead; administrators add the government's yearly decisions

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from groups.admin import ScopedAdminMixin
+from groups.admin_input import AdminInputMixin
 from reports.delivery import retry_now
 from reports.models import (
     DeliveryAttempt,
@@ -21,14 +22,14 @@ from reports.models import (
 )
 
 
-class EscalationLevelInline(admin.TabularInline):
+class EscalationLevelInline(AdminInputMixin, admin.TabularInline):
     model = EscalationLevel
     extra = 0
     fields = ["number", "reaches", "contact_count", "window_minutes", "channels"]
 
 
 @admin.register(EscalationRule)
-class EscalationRuleAdmin(admin.ModelAdmin):
+class EscalationRuleAdmin(AdminInputMixin, admin.ModelAdmin):
     list_display = ["category", "remind_leaders_at_percent", "level_count"]
     list_select_related = ["category"]
     search_fields = ["category__name", "category__name_en"]
@@ -42,7 +43,7 @@ class EscalationRuleAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(level_total=Count("levels"))
 
 
-class NoticeInline(admin.TabularInline):
+class NoticeInline(AdminInputMixin, admin.TabularInline):
     model = Notice
     extra = 0
     can_delete = False
@@ -67,7 +68,7 @@ class EscalationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
 
-class DeliveryAttemptInline(admin.TabularInline):
+class DeliveryAttemptInline(AdminInputMixin, admin.TabularInline):
     model = DeliveryAttempt
     extra = 0
     can_delete = False
@@ -138,13 +139,13 @@ class NoticeAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(AdminInputMixin, admin.ModelAdmin):
     list_display = ["name", "url", "area", "active"]
     list_filter = ["active"]
     autocomplete_fields = ["area"]
 
 
 @admin.register(ZaloToken)
-class ZaloTokenAdmin(admin.ModelAdmin):
+class ZaloTokenAdmin(AdminInputMixin, admin.ModelAdmin):
     list_display = ["expires_at", "updated_at"]
     fields = ["access_token", "refresh_token", "expires_at"]

@@ -12,10 +12,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.inputs import EARLIEST_MOMENT, FUTURE_TOLERANCE
 from groups.models import Area, Membership, ModelType, SelfManagementGroup
 from reports.storage import report_photo_storage
 from reports.vault import EncryptedTextField
@@ -300,6 +301,18 @@ class Report(models.Model):
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__range=(-90, 90), longitude__range=(-180, 180)),
                 name="report_map_point_complete_and_valid",
+            ),
+            # A time before year 1 in UTC once broke every page that read the row
+            # (reports/migrations/0008 repairs such rows).
+            models.CheckConstraint(
+                condition=Q(
+                    occurred_at__gte=EARLIEST_MOMENT,
+                    occurred_at__lte=F("created_at") + FUTURE_TOLERANCE,
+                ),
+                name="report_occurred_at_in_range",
+                violation_error_message=_(
+                    "The time it happened lies before 2000 or after the report was received."
+                ),
             ),
         ]
         indexes = [
