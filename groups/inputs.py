@@ -11,7 +11,7 @@ module, so that one range holds everywhere:
   a week earlier or the same day a year before still exist, in Python and in
   PostgreSQL, in local time and in UTC.
 - moments something happened (a report's time of occurrence): from EARLIEST_DAY
-  to FUTURE_TOLERANCE after now.
+  to FUTURE_TOLERANCE after now; planned times (a shift) within the range of days.
 
 The parsers answer None for anything else; the form fields answer a field error.
 """
@@ -29,9 +29,9 @@ EARLIEST_DAY = datetime.date(2000, 1, 1)
 LATEST_DAY = datetime.date(2099, 12, 31)
 # Midnight starting EARLIEST_DAY in Vietnam (UTC+7 since 1975), a constant that
 # database constraints can name.
-EARLIEST_MOMENT = datetime.datetime.combine(
-    EARLIEST_DAY, datetime.time.min, tzinfo=datetime.timezone(datetime.timedelta(hours=7))
-)
+_VIETNAM = datetime.timezone(datetime.timedelta(hours=7))
+EARLIEST_MOMENT = datetime.datetime.combine(EARLIEST_DAY, datetime.time.min, tzinfo=_VIETNAM)
+LATEST_MOMENT = datetime.datetime.combine(LATEST_DAY, datetime.time.max, tzinfo=_VIETNAM)
 # A phone's clock and the server's disagree by a little; more than this is a mistake.
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
 MAX_ID = 2**63 - 1
@@ -101,6 +101,19 @@ def check_moment(moment: datetime.datetime | None) -> None:
         raise ValidationError(_("The time lies in the future."), code="future")
 
 
+def check_time_in_range(moment: datetime.datetime | None) -> None:
+    """Refuse a planned time outside the days we accept (a shift in 9999)."""
+    if moment is not None and not EARLIEST_MOMENT <= moment <= LATEST_MOMENT:
+        raise ValidationError(
+            _("Choose a time between %(earliest)s and %(latest)s.")
+            % {
+                "earliest": EARLIEST_DAY.strftime("%d/%m/%Y"),
+                "latest": LATEST_DAY.strftime("%d/%m/%Y"),
+            },
+            code="out_of_range",
+        )
+
+
 DAY_VALIDATORS = [MinValueValidator(EARLIEST_DAY), MaxValueValidator(LATEST_DAY)]
 
 
@@ -125,6 +138,12 @@ class MomentField(forms.DateTimeField):
     """When something happened: not before EARLIEST_DAY, not in the future."""
 
     default_validators = [check_moment]
+
+
+class TimeInRangeField(forms.DateTimeField):
+    """A planned time (a shift's start or end) within the range of days."""
+
+    default_validators = [check_time_in_range]
 
 
 class YearField(forms.IntegerField):
