@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groups.inputs import YearField
+from groups.inputs import DayField, YearField
 from groups.models import Member, Membership
 from mediation.models import (
     Authority,
@@ -41,7 +41,7 @@ def _text(label, *, required=True, rows=3, help_text=""):
 
 
 def _date(label, *, required=True):
-    return forms.DateField(label=label, required=required, widget=DATE, initial=timezone.localdate)
+    return DayField(label=label, required=required, widget=DATE, initial=timezone.localdate)
 
 
 class MediatorChoiceField(forms.ModelMultipleChoiceField):
@@ -119,6 +119,7 @@ class CaseEditForm(forms.ModelForm):
     class Meta:
         model = MediationCase
         fields = ["kind", "origin", "origin_detail", "received_on", "summary"]
+        field_classes = {"received_on": DayField}
         widgets = {"received_on": DATE, "summary": forms.Textarea(attrs={"rows": 4})}
 
 
