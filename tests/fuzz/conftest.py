@@ -103,24 +103,3 @@ def world(
         "case": case,
         "party": case.parties.first(),
     }
-
-
-def pytest_terminal_summary(terminalreporter):
-    # The walk's totals, summed over the test processes (user_properties travel
-    # back from pytest-xdist's workers with each report).
-    totals = {}
-    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get(
-        "failed", []
-    ):
-        if report.when != "call":
-            continue
-        for name, value in report.user_properties:
-            if name.startswith("fuzz_"):
-                totals[name] = totals.get(name, 0) + value
-    if totals:
-        terminalreporter.write_line(
-            "fuzz walk: "
-            + ", ".join(
-                f"{name.removeprefix('fuzz_')} {value}" for name, value in sorted(totals.items())
-            )
-        )
