@@ -11,9 +11,10 @@ from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from groups.inputs import ascii_int
+from groups.inputs import RECORD_DAY_VALIDATORS, ascii_int, check_time_in_range
 
 _INTEGER_KEYS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
 
@@ -50,6 +51,18 @@ class KeyedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
 
 
 class AdminInputMixin:
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Days and times typed into the admin keep to the range the portal's own
+        # forms hold (groups/inputs.py): a day in year 1 or 9999 broke later pages.
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is None:
+            return formfield
+        if isinstance(db_field, models.DateTimeField):
+            formfield.validators.append(check_time_in_range)
+        elif isinstance(db_field, models.DateField):
+            formfield.validators.extend(RECORD_DAY_VALIDATORS)
+        return formfield
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = KeyedAutocompleteSelect(

@@ -115,6 +115,10 @@ def check_time_in_range(moment: datetime.datetime | None) -> None:
 
 
 DAY_VALIDATORS = [MinValueValidator(EARLIEST_DAY), MaxValueValidator(LATEST_DAY)]
+# A day a stored record names in the admin (a group founded, a member since) may be
+# older than the portal; not older than this.
+EARLIEST_RECORD_DAY = datetime.date(1900, 1, 1)
+RECORD_DAY_VALIDATORS = [MinValueValidator(EARLIEST_RECORD_DAY), MaxValueValidator(LATEST_DAY)]
 
 
 class DayField(forms.DateField):

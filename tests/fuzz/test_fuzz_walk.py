@@ -13,7 +13,7 @@ from django.apps import apps
 from django.db import models
 from django.test import Client
 
-from groups.inputs import LATEST_DAY
+from groups.inputs import EARLIEST_RECORD_DAY, LATEST_DAY
 from mediation.documents import CASE_DOCUMENTS
 from mediation.lifecycle import _ACTIONS as CASE_ACTIONS
 from reports.dashboard.trends import TRENDS
@@ -27,9 +27,6 @@ SEED = 20261206
 # At least this many requests for each role (5,000 over the cast of seven).
 MIN_REQUESTS_PER_ROLE = 720
 OUR_APPS = ("groups", "reports", "patrols", "mediation")
-# The oldest day a stored record may name (a group founded, a member since): older
-# than any group, and far from the calendar's first day.
-EARLIEST_STORED_DAY = datetime.date(1900, 1, 1)
 ODD_IDS = ["9" * 25]
 ODD_ADMIN_IDS = ["²", "-1", "9" * 25, "1\x00"]
 
@@ -145,7 +142,7 @@ def poisoned_rows():
                     if value is None:
                         continue
                     day = value.date() if isinstance(value, datetime.datetime) else value
-                    if not EARLIEST_STORED_DAY <= day <= LATEST_DAY:
+                    if not EARLIEST_RECORD_DAY <= day <= LATEST_DAY:
                         found.append((model.__name__, pk, name, value))
     return found
 

@@ -438,3 +438,20 @@ def test_deleting_a_province_whose_wards_hold_groups_names_what_protects_it(
     assert response.status_code == 200
     assert response.context["protected"]
     assert Area.objects.filter(pk=province.pk).exists()
+
+
+@pytest.mark.parametrize("started", ["0001-01-01", "9999-12-31", "1899-12-31"])
+def test_a_membership_starting_out_of_range_is_refused_in_the_admin(
+    client, province_admin, group_x, member_x, started
+):
+    client.force_login(province_admin)
+    member = Member.objects.get(user=member_x)
+
+    response = client.post(
+        reverse("admin:groups_membership_add"),
+        {"member": member.pk, "group": group_x.pk, "role": "volunteer", "started": started},
+    )
+
+    assert response.status_code == 200
+    assert "started" in response.context["adminform"].form.errors
+    assert not Membership.objects.filter(started=datetime.date.fromisoformat(started)).exists()
