@@ -1,8 +1,6 @@
 """Downloads from the dashboard: the filtered report list, any dashboard table, and
 the monthly summary of a commune/ward (dashboard/exports.py, summary.py)."""
 
-import datetime
-
 from django import forms
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,10 +12,11 @@ from django.views.decorators.http import require_GET
 
 from dashboard import comparison, exports, trends
 from dashboard.access import dashboard_view
-from dashboard.filters import DATE_VALIDATORS, EARLIEST_DAY, LATEST_DAY, dashboard_wards
+from dashboard.filters import dashboard_wards
 from dashboard.summary import monthly_summary
 from dashboard.tables import Table
 from dashboard.views import dashboard_filter, shows_comparison
+from groups import inputs
 from groups.audit import Action, record
 from groups.caching import private
 from mediation.documents import render_pdf
@@ -101,10 +100,8 @@ def dashboard_table(key: str, filterset, *, sort: str | None = None) -> Table | 
 
 
 class SummaryForm(forms.Form):
-    month = forms.DateField(
+    month = inputs.MonthField(
         label=gettext_lazy("Month"),
-        input_formats=["%Y-%m"],
-        validators=DATE_VALIDATORS,
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         help_text=gettext_lazy("Year and month, as 2026-03."),
     )
@@ -143,13 +140,13 @@ def summary_form(request):
 @dashboard_view
 @private
 def summary(request, year, month, fmt):
-    year, month = int(year), int(month)
-    if not (1 <= month <= 12 and EARLIEST_DAY.year <= year <= LATEST_DAY.year):
+    first = inputs.parse_month(f"{year}-{month}")
+    if first is None:
         raise Http404
+    year, month = first.year, first.month
     ward = _summary_ward(request)
     tables = monthly_summary(user=request.user, ward=ward, year=year, month=month)
     place = ward.name if ward else _("The whole province")
-    first = datetime.date(year, month, 1)
     filename = f"summary-{first:%Y-%m}.{fmt}"
     record(
         action=Action.EXPORT,
@@ -180,9 +177,10 @@ def _summary_ward(request):
     wards = dashboard_wards(request.user)
     chosen = request.GET.get("ward")
     if chosen:
-        if not chosen.isdigit():
+        ward_id = inputs.ascii_int(chosen)
+        if ward_id is None:
             raise Http404
-        return get_object_or_404(wards, pk=chosen)
+        return get_object_or_404(wards, pk=ward_id)
     if request.user.is_province_admin:
         return None
     return get_object_or_404(wards)

@@ -10,20 +10,15 @@ import datetime
 
 import django_filters
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.inputs import DAY_VALIDATORS, ascii_int
 from groups.models import Area, ModelType
 from reports.models import Category, Channel, Report, ReportAssignment
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
-# The dates a period may name. Far beyond any report, and far enough from the
-# calendar's ends (year 1, year 9999) that a year earlier and a day later exist.
-EARLIEST_DAY = datetime.date(2000, 1, 1)
-LATEST_DAY = datetime.date(2099, 12, 31)
-DATE_VALIDATORS = [MinValueValidator(EARLIEST_DAY), MaxValueValidator(LATEST_DAY)]
 
 
 def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -44,10 +39,10 @@ def dashboard_wards(user):
 
 class DashboardFilter(django_filters.FilterSet):
     start = django_filters.DateFilter(
-        label=_("From"), method="filter_period", widget=DATE_INPUT, validators=DATE_VALIDATORS
+        label=_("From"), method="filter_period", widget=DATE_INPUT, validators=DAY_VALIDATORS
     )
     end = django_filters.DateFilter(
-        label=_("Until"), method="filter_period", widget=DATE_INPUT, validators=DATE_VALIDATORS
+        label=_("Until"), method="filter_period", widget=DATE_INPUT, validators=DAY_VALIDATORS
     )
     ward = django_filters.ModelChoiceFilter(
         label=_("Commune/ward"), queryset=Area.objects.none(), empty_label=_("All communes/wards")
@@ -83,8 +78,8 @@ class DashboardFilter(django_filters.FilterSet):
         if user.is_province_admin:
             # The province's 2,000-odd units would make a select no phone can use:
             # an administrator chooses a commune/ward first, then one of its units.
-            ward = (data or {}).get("ward")
-            if str(ward).isdigit():
+            ward = ascii_int((data or {}).get("ward"))
+            if ward:
                 ward_path = Area.objects.filter(pk=ward, depth=2).values("path")[:1]
                 units = units.filter(path__startswith=Subquery(ward_path))
             else:

@@ -12,16 +12,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from groups.admin import ReadOnlyInline, ScopedAdminMixin
+from groups.admin_input import AdminInputMixin
 from mediation.models import CaseEvent, CaseMediator, CaseParty, MediationCase, MediationSession
 
 
-class CasePartyInline(admin.TabularInline):
+class CasePartyInline(AdminInputMixin, admin.TabularInline):
     model = CaseParty
     extra = 0
     fields = ["side", "full_name", "birth_year", "address", "phone"]
 
 
-class CaseMediatorInline(admin.TabularInline):
+class CaseMediatorInline(AdminInputMixin, admin.TabularInline):
     model = CaseMediator
     fk_name = "case"
     extra = 0
@@ -29,7 +30,7 @@ class CaseMediatorInline(admin.TabularInline):
     fields = ["member", "assigned_on", "recused_on", "recusal_reason"]
 
 
-class MediationSessionInline(admin.StackedInline):
+class MediationSessionInline(AdminInputMixin, admin.StackedInline):
     model = MediationSession
     extra = 0
     fields = ["held_on", "place", "other_attendees", "minutes", "next_steps"]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from groups.audit import Action, record
 from groups.caching import private
+from groups.inputs import ascii_int, parse_year
 from groups.models import Area, SelfManagementGroup
 from mediation.documents import (
     CASE_DOCUMENTS,
@@ -82,11 +83,10 @@ def case_document(request, pk, name, fmt="html"):
 @login_required
 @private
 def logbook(request):
-    try:
-        group_pk = int(request.GET.get("group", ""))
-        year = int(request.GET.get("year", timezone.localdate().year))
-    except ValueError:
-        raise Http404 from None
+    group_pk = ascii_int(request.GET.get("group"))
+    year = parse_year(request.GET.get("year", str(timezone.localdate().year)))
+    if group_pk is None or year is None:
+        raise Http404
     group = get_object_or_404(logbook_groups(request.user).select_related("ward"), pk=group_pk)
     cases = (
         MediationCase.objects.visible_to(request.user)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.inputs import DayField, YearField
 from groups.models import Member, Membership
 from mediation.models import (
     Authority,
@@ -31,7 +32,7 @@ def _text(label, *, required=True, rows=3, help_text=""):
 
 
 def _date(label, *, required=True):
-    return forms.DateField(label=label, required=required, widget=DATE, initial=timezone.localdate)
+    return DayField(label=label, required=required, widget=DATE, initial=timezone.localdate)
 
 
 class MediatorChoiceField(forms.ModelMultipleChoiceField):
@@ -109,6 +110,7 @@ class CaseEditForm(forms.ModelForm):
     class Meta:
         model = MediationCase
         fields = ["kind", "origin", "origin_detail", "received_on", "summary"]
+        field_classes = {"received_on": DayField}
         widgets = {"received_on": DATE, "summary": forms.Textarea(attrs={"rows": 4})}
 
 
@@ -260,7 +262,7 @@ class FromReportForm(forms.Form):
 
 
 class StatisticsForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearField(label=_("Year"))
     quarter = forms.TypedChoiceField(
         label=_("Quarter"),
         choices=[("", _("Whole year")), ("1", "I"), ("2", "II"), ("3", "III"), ("4", "IV")],

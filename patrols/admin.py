@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from groups.admin import ReadOnlyInline, ScopedAdminMixin
+from groups.admin_input import AdminInputMixin
 from patrols import ical, schedule
 from patrols.models import (
     CalendarFeed,
@@ -65,13 +66,13 @@ class PatrolScheduleAdmin(ScopedAdminMixin, admin.ModelAdmin):
             schedule.delete_schedule(schedule=obj, by=request.user)
 
 
-class ShiftAssignmentInline(admin.TabularInline):
+class ShiftAssignmentInline(AdminInputMixin, admin.TabularInline):
     model = ShiftAssignment
     extra = 0
     autocomplete_fields = ["member"]
 
 
-class ShiftPartnerInline(admin.TabularInline):
+class ShiftPartnerInline(AdminInputMixin, admin.TabularInline):
     model = ShiftPartner
     extra = 0
 

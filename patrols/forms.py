@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.inputs import DayField, MonthField, TimeInRangeField
 from groups.models import Area, Member, Membership
 from patrols.logbook import PartnerEntry
 from patrols.models import (
@@ -79,6 +80,7 @@ class ScheduleForm(forms.ModelForm):
             "team",
             "hotspots",
         ]
+        field_classes = {"starts_on": DayField, "ends_on": DayField}
         widgets = {
             "starts_on": DATE_INPUT,
             "ends_on": DATE_INPUT,
@@ -130,6 +132,7 @@ class ShiftForm(forms.ModelForm):
     class Meta:
         model = PatrolShift
         fields = ["starts_at", "ends_at", "route", "area", "meeting_point", "people_needed", "note"]
+        field_classes = {"starts_at": TimeInRangeField, "ends_at": TimeInRangeField}
         widgets = {
             "starts_at": DATETIME_INPUT,
             "ends_at": DATETIME_INPUT,
@@ -299,7 +302,7 @@ class AfterwardsForm(forms.Form):
     """A whole patrol log entered after the patrol, for a planned shift or an unplanned one."""
 
     key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
-    day = forms.DateField(label=_("Day"), widget=DATE_INPUT)
+    day = DayField(label=_("Day"), widget=DATE_INPUT)
     start_time = forms.TimeField(label=_("Started at"), widget=TIME_INPUT)
     end_time = forms.TimeField(
         label=_("Finished at"),
@@ -485,9 +488,8 @@ class HotspotFilterForm(forms.Form):
 
 
 class CoverageForm(forms.Form):
-    month = forms.DateField(
+    month = MonthField(
         label=_("Month"),
-        input_formats=["%Y-%m"],
         required=False,
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )

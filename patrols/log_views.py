@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groups.caching import private
+from groups.inputs import ascii_int
 from groups.models import Member, SelfManagementGroup
 from patrols import logbook
 from patrols.forms import (
@@ -260,8 +261,8 @@ def _incident_initial(request, log: PatrolLog, hotspots) -> dict:
         "name": member.full_name if member else request.user.get_full_name(),
         "phone": member.phone if member else "",
     }
-    hotspot_id = request.GET.get("hotspot", "")
-    hotspot = hotspots.filter(pk=hotspot_id).first() if hotspot_id.isdigit() else None
+    hotspot_id = ascii_int(request.GET.get("hotspot"))
+    hotspot = hotspots.filter(pk=hotspot_id).first() if hotspot_id else None
     if hotspot is not None:
         initial.update(
             hotspot=hotspot.pk,

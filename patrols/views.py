@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from groups.caching import private
 from groups.htmx import wants_partial
+from groups.inputs import parse_day
 from groups.models import Member, Membership, SelfManagementGroup
 from patrols import ical, schedule, shifts
 from patrols.forms import (
@@ -153,13 +154,6 @@ def _calendar_range(view: str, day: datetime.date) -> tuple[datetime.date, datet
     return monday, monday + datetime.timedelta(days=7)
 
 
-def _parse_day(value: str | None) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value or "")
-    except ValueError:
-        return timezone.localdate()
-
-
 @require_GET
 @login_required
 @private
@@ -169,7 +163,7 @@ def calendar(request, group_pk):
         pk=group_pk,
     )
     view = "month" if request.GET.get("view") == "month" else "week"
-    day = _parse_day(request.GET.get("day"))
+    day = parse_day(request.GET.get("day")) or timezone.localdate()
     first, following = _calendar_range(view, day)
     shift_list = list(
         PatrolShift.objects.filter(group=group)

@@ -15,13 +15,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from groups.admin import ReadOnlyInline, ScopedAdminMixin
+from groups.admin_input import AdminInputMixin
 from groups.audit_admin import AuditedAdminMixin
 from reports.models import Category, ContactReveal, Holiday, Report, ReportEvent, ReportPhoto
 from reports.retention import clear_legal_hold, set_legal_hold
 
 
 @admin.register(Category)
-class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class CategoryAdmin(AuditedAdminMixin, AdminInputMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "name_en",
@@ -275,7 +276,7 @@ def revealed_by(reveal):
 
 
 @admin.register(ContactReveal)
-class ContactRevealAdmin(admin.ModelAdmin):
+class ContactRevealAdmin(AdminInputMixin, admin.ModelAdmin):
     """The log of who opened a reporter's contact, when and why, for administrators.
 
     It shows that a contact was revealed, never the contact itself.
@@ -302,7 +303,7 @@ class ContactRevealAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class HolidayAdmin(AuditedAdminMixin, AdminInputMixin, admin.ModelAdmin):
     """The days off that deadlines counting working hours skip (reports/escalation/deadlines.py).
 
     Seeded for years ahead; administrators add the government's yearly decisions

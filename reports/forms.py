@@ -7,15 +7,14 @@ already made safe (reports.photos.clean_photo), and an anonymous tip carries no
 name or phone, whatever was typed.
 """
 
-import datetime
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.inputs import MomentField, ascii_int
 from groups.models import Area
 from reports import receipts
 from reports.models import Category, Channel
@@ -23,8 +22,6 @@ from reports.photos import clean_photo
 from reports.tracking import MAX_MESSAGE_LENGTH
 
 MAX_PHOTOS = 5
-# A phone's clock and the server's disagree by a little; more than this is a mistake.
-FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
 # Spaces, dots, dashes and brackets people put into phone numbers.
 _PHONE_DECORATION = re.compile(r"[\s.\-()]+")
 _PHONE = re.compile(r"\+?[0-9]{8,15}")
@@ -92,7 +89,7 @@ class ReportForm(forms.Form):
         required=False,
         help_text=_("Then only the commune/ward police receive it; the group never sees it."),
     )
-    occurred_at = forms.DateTimeField(
+    occurred_at = MomentField(
         label=_("When did it happen?"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -189,19 +186,8 @@ class ReportForm(forms.Form):
         )
 
     def _chosen_ward(self):
-        value = self["ward"].value()
-        if not value:
-            return None
-        try:
-            return Area.objects.communes().filter(pk=int(value)).first()
-        except (TypeError, ValueError):
-            return None
-
-    def clean_occurred_at(self):
-        occurred_at = self.cleaned_data.get("occurred_at")
-        if occurred_at and occurred_at > timezone.now() + FUTURE_TOLERANCE:
-            raise ValidationError(_("The time lies in the future."), code="future")
-        return occurred_at
+        ward_id = ascii_int(self["ward"].value())
+        return Area.objects.communes().filter(pk=ward_id).first() if ward_id else None
 
     def clean_phone(self):
         phone = _PHONE_DECORATION.sub("", self.cleaned_data["phone"])

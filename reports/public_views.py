@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from groups.inputs import ascii_int
 from groups.models import Area
 from groups.place_links import PLACE_PARAM, chosen_place
 from reports import ratelimit, receipts, tracking
@@ -100,9 +101,9 @@ def _retypeable(post) -> dict:
 def unit_options(request):
     """The <option>s of the unit select for one ward (htmx swaps them in)."""
     ward = None
-    ward_id = request.GET.get("ward", "")
-    if ward_id.isdigit():
-        ward = Area.objects.communes().filter(pk=int(ward_id)).first()
+    ward_id = ascii_int(request.GET.get("ward"))
+    if ward_id:
+        ward = Area.objects.communes().filter(pk=ward_id).first()
     select = forms.Select(
         choices=unit_choices(ward=ward, empty_label=ReportForm.base_fields["unit"].empty_label)
     )

@@ -270,3 +270,26 @@ def black_hole():
     for connection_ in held:
         connection_.close()
     listener.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    # The fuzz walk's totals (tests/fuzz/), summed over the test processes
+    # (user_properties travel back from pytest-xdist's workers with each report).
+    # Here, not in tests/fuzz/conftest.py: pytest-xdist's controller loads only the
+    # conftest files of the paths it was given.
+    totals = {}
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get(
+        "failed", []
+    ):
+        if report.when != "call":
+            continue
+        for name, value in report.user_properties:
+            if name.startswith("fuzz_"):
+                totals[name] = totals.get(name, 0) + value
+    if totals:
+        terminalreporter.write_line(
+            "fuzz walk: "
+            + ", ".join(
+                f"{name.removeprefix('fuzz_')} {value}" for name, value in sorted(totals.items())
+            )
+        )

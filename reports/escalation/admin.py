@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from groups.admin import ScopedAdminMixin, SuperuserOnlyAdminMixin, WriteOnlySecretsForm
+from groups.admin_input import AdminInputMixin
 from groups.audit_admin import AuditedAdminMixin
 from reports.escalation import leader_notices, outbound
 from reports.escalation.delivery import retry_now
@@ -26,14 +27,14 @@ from reports.models import (
 )
 
 
-class EscalationLevelInline(admin.TabularInline):
+class EscalationLevelInline(AdminInputMixin, admin.TabularInline):
     model = EscalationLevel
     extra = 0
     fields = ["number", "reaches", "contact_count", "window_minutes", "channels"]
 
 
 @admin.register(EscalationRule)
-class EscalationRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class EscalationRuleAdmin(AuditedAdminMixin, AdminInputMixin, admin.ModelAdmin):
     list_display = ["category", "remind_leaders_at_percent", "level_count"]
     list_select_related = ["category"]
     search_fields = ["category__name", "category__name_en"]
@@ -47,7 +48,7 @@ class EscalationRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return super().get_queryset(request).annotate(level_total=Count("levels"))
 
 
-class NoticeInline(admin.TabularInline):
+class NoticeInline(AdminInputMixin, admin.TabularInline):
     model = Notice
     extra = 0
     can_delete = False
@@ -72,7 +73,7 @@ class EscalationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
 
-class DeliveryAttemptInline(admin.TabularInline):
+class DeliveryAttemptInline(AdminInputMixin, admin.TabularInline):
     model = DeliveryAttempt
     extra = 0
     can_delete = False
@@ -160,7 +161,9 @@ class WebhookEndpointForm(WriteOnlySecretsForm):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(AuditedAdminMixin, SuperuserOnlyAdminMixin, admin.ModelAdmin):
+class WebhookEndpointAdmin(
+    AuditedAdminMixin, AdminInputMixin, SuperuserOnlyAdminMixin, admin.ModelAdmin
+):
     form = WebhookEndpointForm
     list_display = ["name", "url", "area", "active"]
     list_filter = ["active"]
@@ -176,7 +179,7 @@ class ZaloTokenForm(WriteOnlySecretsForm):
 
 
 @admin.register(ZaloToken)
-class ZaloTokenAdmin(AuditedAdminMixin, SuperuserOnlyAdminMixin, admin.ModelAdmin):
+class ZaloTokenAdmin(AuditedAdminMixin, AdminInputMixin, SuperuserOnlyAdminMixin, admin.ModelAdmin):
     form = ZaloTokenForm
     list_display = ["expires_at", "updated_at"]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0007_dashboard_indexes"),
+        ("reports", "0009_report_occurred_at_in_range"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -13,10 +13,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.inputs import EARLIEST_MOMENT, FUTURE_TOLERANCE
 from groups.models import Area, Membership, ModelType, SelfManagementGroup
 from reports.storage import report_photo_storage
 from reports.vault import EncryptedTextField
@@ -333,6 +334,18 @@ class Report(models.Model):
                 condition=Q(legal_hold_at__isnull=True, legal_hold_reason="")
                 | (Q(legal_hold_at__isnull=False) & ~Q(legal_hold_reason="")),
                 name="report_legal_hold_has_reason",
+            ),
+            # A time before year 1 in UTC once broke every page that read the row
+            # (reports/migrations/0008 repairs such rows).
+            models.CheckConstraint(
+                condition=Q(
+                    occurred_at__gte=EARLIEST_MOMENT,
+                    occurred_at__lte=F("created_at") + FUTURE_TOLERANCE,
+                ),
+                name="report_occurred_at_in_range",
+                violation_error_message=_(
+                    "The time it happened lies before 2000 or after the report was received."
+                ),
             ),
         ]
         indexes = [

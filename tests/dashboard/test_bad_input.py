@@ -153,3 +153,21 @@ def test_the_json_of_reports_is_never_stored_by_a_cache_and_only_read(client, po
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
     assert client.post(path).status_code == 405
+
+
+# "²".isdigit() is True and int("²") raises; "٣" is a decimal digit outside ASCII.
+NOT_ASCII_WARDS = ["%C2%B2", "%D9%A3", "1%C2%B2", "99999999999999999999999"]
+
+
+@pytest.mark.parametrize("ward", NOT_ASCII_WARDS)
+def test_a_ward_that_is_no_ascii_number_is_refused_and_breaks_nothing(
+    client, province_admin, ward_a, ward, seeded
+):
+    client.force_login(province_admin)
+    for path in ("/dashboard/", "/dashboard/now/", "/dashboard/headlines/"):
+        assert client.get(f"{path}?ward={ward}").status_code == 200, path
+    assert client.get(f"/dashboard/map/points.json?ward={ward}").status_code == 400
+    assert client.get(f"/dashboard/summary/2026-01.xlsx?ward={ward}").status_code == 404
+    assert (
+        client.get(f"/dashboard/summary/?month=2026-01&format=xlsx&ward={ward}").status_code == 400
+    )

@@ -240,9 +240,9 @@ def test_the_period_filter_applies_and_defaults_to_the_last_twelve_months(
 ):
     recent = report_at(category=theft, ward=ward_a)
     older = report_at(category=theft, ward=ward_a)
-    Report.objects.filter(pk=older.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=400)
-    )
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    # Received and happened then: a report never happens after it is received.
+    Report.objects.filter(pk=older.pk).update(created_at=long_ago, occurred_at=long_ago)
     older_day = timezone.localdate() - datetime.timedelta(days=400)
 
     assert _report_ids(_points(client, police_a)) == {recent.pk}

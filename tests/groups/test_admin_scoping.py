@@ -4,10 +4,12 @@ import datetime
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from groups.models import (
+    Area,
     EmergencyContact,
     GroupDocument,
     Member,
@@ -358,8 +360,8 @@ def test_group_add_form_uses_area_autocomplete_and_creates_the_group(
     )
 
     assert page.status_code == 200
-    assert page.context["adminform"].form.fields["ward"].widget.widget.__class__.__name__ == (
-        "AutocompleteSelect"
+    assert isinstance(
+        page.context["adminform"].form.fields["ward"].widget.widget, AutocompleteSelect
     )
     assert 'data-ajax--url="/admin/autocomplete/"' in page.content.decode()
     assert response.status_code == 302
@@ -390,3 +392,77 @@ def test_group_add_form_refuses_a_residential_unit_as_the_ward(
     assert response.status_code == 200
     assert "ward" in response.context["adminform"].form.errors
     assert not SelfManagementGroup.objects.filter(name="Misplaced group").exists()
+
+
+# What the admin passed from the request to the database unchecked.
+
+
+@pytest.mark.parametrize("member", ["NaN", "1²", "a\x00b", "9" * 25])
+def test_a_membership_form_with_a_member_that_is_no_key_shows_the_form_again(
+    client, province_admin, group_x, member
+):
+    client.force_login(province_admin)
+
+    response = client.post(
+        reverse("admin:groups_membership_add"),
+        {"member": member, "group": group_x.pk, "role": "volunteer", "started": "2024-01-01"},
+    )
+
+    assert response.status_code == 200
+    assert "member" in response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize("selected", ["true", "1²", "-1", "9" * 25])
+def test_an_action_on_rows_that_are_no_keys_changes_nothing(
+    client, province_admin, group_x, selected
+):
+    client.force_login(province_admin)
+
+    response = client.post(
+        reverse("admin:groups_selfmanagementgroup_changelist"),
+        {"action": "delete_selected", "select_across": "0", "_selected_action": [selected]},
+    )
+
+    assert response.status_code in (200, 302)
+    assert SelfManagementGroup.objects.filter(pk=group_x.pk).exists()
+
+
+def test_an_export_with_an_unknown_filter_is_a_bad_request(client, province_admin, group_x):
+    client.force_login(province_admin)
+
+    response = client.get(
+        reverse("admin:groups_membership_export"), {"select-all-toggle": "on", "format": "0"}
+    )
+
+    assert response.status_code == 400
+
+
+def test_deleting_a_province_whose_wards_hold_groups_names_what_protects_it(
+    client, province_admin, province, group_x
+):
+    # The tree is a path, not a foreign key: the admin did not see the groups of the
+    # wards below, and the delete raised.
+    client.force_login(province_admin)
+
+    response = client.post(reverse("admin:groups_area_delete", args=[province.pk]), {"post": "yes"})
+
+    assert response.status_code == 200
+    assert response.context["protected"]
+    assert Area.objects.filter(pk=province.pk).exists()
+
+
+@pytest.mark.parametrize("started", ["0001-01-01", "9999-12-31", "1899-12-31"])
+def test_a_membership_starting_out_of_range_is_refused_in_the_admin(
+    client, province_admin, group_x, member_x, started
+):
+    client.force_login(province_admin)
+    member = Member.objects.get(user=member_x)
+
+    response = client.post(
+        reverse("admin:groups_membership_add"),
+        {"member": member.pk, "group": group_x.pk, "role": "volunteer", "started": started},
+    )
+
+    assert response.status_code == 200
+    assert "started" in response.context["adminform"].form.errors
+    assert not Membership.objects.filter(started=datetime.date.fromisoformat(started)).exists()

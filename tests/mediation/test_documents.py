@@ -182,3 +182,24 @@ def test_the_logbook_is_not_for_the_police_or_other_groups(client, dispute, poli
         client.force_login(user)
         response = client.get(f"/mediation/logbook/?group={dispute.group_id}&year=2025")
         assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "year=0",
+        "year=-1",
+        "year=10000",
+        "year=99999999999999999999999",
+        "year=1999",
+        "year=2100",
+        "year=%C2%B2",
+        "year=%D9%A3",
+        "group=%C2%B2&year=2025",
+    ],
+)
+def test_the_logbook_of_a_year_out_of_range_is_not_found(client, dispute, head_m, query):
+    client.force_login(head_m)
+    query = query if "group=" in query else f"group={dispute.group_id}&{query}"
+
+    assert client.get(f"/mediation/logbook/?{query}").status_code == 404

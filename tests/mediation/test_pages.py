@@ -232,3 +232,42 @@ def test_the_case_page_takes_the_same_queries_however_many_sessions_and_people(
 def test_the_nav_links_the_mediation_pages(client, head_m):
     client.force_login(head_m)
     assert 'href="/mediation/"' in client.get("/mediation/", **EN).content.decode()
+
+
+@pytest.mark.parametrize("received_on", ["0001-01-01", "1999-12-31"])
+def test_a_case_received_before_2000_is_refused_on_opening_and_on_editing(
+    client, group_m, head_m, dispute, received_on
+):
+    client.force_login(head_m)
+    opening = client.post(
+        "/mediation/new/",
+        {
+            "group": group_m.pk,
+            "kind": DisputeKind.NEIGHBOURS,
+            "origin": Origin.PARTY_REQUEST,
+            "received_on": received_on,
+            "summary": "x",
+            "parties-TOTAL_FORMS": "2",
+            "parties-INITIAL_FORMS": "0",
+            "parties-0-side": "1",
+            "parties-0-full_name": "Đinh Văn Tú",
+            "parties-1-side": "2",
+            "parties-1-full_name": "Mai Thị Yến",
+        },
+    )
+    editing = client.post(
+        f"/mediation/{dispute.pk}/edit/",
+        {
+            "kind": DisputeKind.NEIGHBOURS,
+            "origin": Origin.PARTY_REQUEST,
+            "origin_detail": "",
+            "received_on": received_on,
+            "summary": "x",
+        },
+    )
+
+    assert opening.status_code == 400
+    assert editing.status_code == 400
+    assert list(MediationCase.objects.values_list("received_on", flat=True)) == [
+        dispute.received_on
+    ]

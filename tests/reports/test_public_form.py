@@ -131,6 +131,15 @@ def test_unit_options_without_a_ward_list_every_unit(client, unit_a1, unit_b1):
     assert unit_a1.name in html and unit_b1.name in html
 
 
+@pytest.mark.parametrize("ward", ["%C2%B2", "%D9%A3", "99999999999999999999999", "-1", "%00"])
+def test_unit_options_for_a_ward_that_is_no_number_list_every_unit(client, unit_a1, unit_b1, ward):
+    # "²".isdigit() is True and int("²") raises: only ASCII decimals name a ward.
+    response = client.get(f"/report/units/?ward={ward}")
+
+    assert response.status_code == 200
+    assert unit_a1.name in response.content.decode() and unit_b1.name in response.content.decode()
+
+
 # Sending
 
 
@@ -270,6 +279,10 @@ def no_tips_category(seeded):
         ({"ward": ""}, "ward", "required"),
         ({"occurred_at": "2999-01-01T10:00"}, "occurred_at", "future"),
         ({"occurred_at": "yesterday-ish"}, "occurred_at", "invalid"),
+        # Before year 1 in UTC once converted: every later read of the row failed.
+        ({"occurred_at": "0001-01-01T00:00"}, "occurred_at", "too_early"),
+        ({"occurred_at": "1999-12-31T23:59"}, "occurred_at", "too_early"),
+        ({"occurred_at": "9999-12-31T23:59"}, "occurred_at", "future"),
         ({"latitude": "20.95"}, "longitude", "incomplete"),
         ({"longitude": "107.08"}, "latitude", "incomplete"),
         ({"latitude": "95", "longitude": "107.08"}, "latitude", "max_value"),
