@@ -176,6 +176,14 @@ def province_admin(db):
 
 
 @pytest.fixture
+def superuser(db):
+    """The one who manages logins: the User admin is for superusers only."""
+    return User.objects.create_superuser(
+        username="superuser", password="pw", email="root@x.test", role=User.Role.PROVINCE_ADMIN
+    )
+
+
+@pytest.fixture
 def police_a(ward_a):
     return User.objects.create_user(
         username="police_a", password="pw", role=User.Role.WARD_POLICE, police_ward=ward_a

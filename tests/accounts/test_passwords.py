@@ -28,8 +28,8 @@ def test_long_uncommon_passwords_pass(password):
     validate_password(password)
 
 
-def test_the_admin_refuses_a_weak_password_for_a_police_officer(client, province_admin, ward_a):
-    client.force_login(province_admin)
+def test_the_admin_refuses_a_weak_password_for_a_police_officer(client, superuser, ward_a):
+    client.force_login(superuser)
 
     response = client.post(
         "/admin/groups/user/add/",

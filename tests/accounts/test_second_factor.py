@@ -224,14 +224,14 @@ def test_the_admin_asks_for_the_second_factor(client, province_admin):
 
 
 def test_an_administrator_resets_a_lost_phone_and_the_officer_is_signed_out(
-    client, police_a, province_admin, events
+    client, police_a, superuser, events
 ):
     from django.test import Client
 
     officer = Client()
     officer.force_login(police_a)
     assert officer.get("/groups/").status_code == 200
-    client.force_login(province_admin)
+    client.force_login(superuser)
 
     response = client.post(
         "/admin/groups/user/",
@@ -240,7 +240,7 @@ def test_an_administrator_resets_a_lost_phone_and_the_officer_is_signed_out(
 
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=police_a).exists()
-    assert ("second_factor_reset", "police_a", "province_admin") in events
+    assert ("second_factor_reset", "police_a", "superuser") in events
     history = client.get(f"/admin/groups/user/{police_a.pk}/history/").content.decode()
     assert "Second factor reset" in history
     assert officer.get("/groups/").status_code == 302
@@ -270,9 +270,9 @@ def test_the_account_page_shows_the_second_factor_and_sessions(client, police_a)
     assert response.context["has_device"]
 
 
-def test_the_user_list_shows_who_has_a_second_factor(client, province_admin, police_a, police_b):
+def test_the_user_list_shows_who_has_a_second_factor(client, superuser, police_a, police_b):
     phone_of(police_a)
-    client.force_login(province_admin)
+    client.force_login(superuser)
 
     response = client.get("/admin/groups/user/")
 

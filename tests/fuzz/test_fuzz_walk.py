@@ -16,7 +16,7 @@ from django.test import Client
 from groups.inputs import EARLIEST_RECORD_DAY, LATEST_DAY
 from mediation.documents import CASE_DOCUMENTS
 from mediation.lifecycle import _ACTIONS as CASE_ACTIONS
-from reports.dashboard.trends import TRENDS
+from dashboard.trends import TRENDS
 from tests.fuzz.walk import Walk
 
 pytestmark = pytest.mark.django_db
