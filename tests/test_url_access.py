@@ -28,7 +28,7 @@ from patrols import schedule as planning
 from patrols.ical import rotate_feed
 from patrols.logbook import start_log
 from patrols.models import Hotspot, HotspotKind, PatrolSchedule, PatrolShift, ShiftPartner
-from reports.escalation import sweep
+from reports.escalation.chain import sweep
 from reports.escalation.notice_content import ACK_SALT
 from reports.models import Escalation, Notice, ReportPhoto
 from tests.reports.conftest import file_report  # noqa: F401

@@ -13,10 +13,10 @@ from django.apps import apps
 from django.db import models
 from django.test import Client
 
+from dashboard.trends import TRENDS
 from groups.inputs import EARLIEST_RECORD_DAY, LATEST_DAY
 from mediation.documents import CASE_DOCUMENTS
 from mediation.lifecycle import _ACTIONS as CASE_ACTIONS
-from dashboard.trends import TRENDS
 from tests.fuzz.walk import Walk
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from groups.models import AuditEntry
-from reports.escalation import sweep
+from reports.escalation.chain import sweep
 from reports.models import Escalation
 
 pytestmark = pytest.mark.django_db
