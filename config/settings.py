@@ -206,6 +206,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # recovery codes) is required of ward police, province administrators, superusers and
 # anyone with is_staff, and optional for leaders and members (groups/second_factor.py).
 OTP_TOTP_ISSUER = env.string("OTP_TOTP_ISSUER", default="tuquan")
+# Nobody reads a user's authenticator key or its QR code back from the admin: whoever
+# sees it can make that user's codes (django-otp then refuses those admin pages).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Seconds a password-checked sign-in waits for its second factor before starting over.
 SECOND_FACTOR_PENDING_SECONDS = 300
 

@@ -16,6 +16,9 @@ from groups.admin_input import AdminInputMixin
 from groups.audit import Action, record
 from groups.audit_admin import AuditedAdminMixin, AuditEntryAdmin  # noqa: F401 (registers it)
 from groups.models import (
+    COMMUNE_KINDS,
+    PROVINCE_KINDS,
+    RESIDENTIAL_KINDS,
     Area,
     EmergencyContact,
     GroupDocument,
@@ -142,9 +145,35 @@ class ReadOnlyInline(AdminInputMixin, admin.TabularInline):
         return False
 
 
+class AreaForm(movenodeform_factory(Area)):
+    """The tree's place decides the depth; the kind and the police phone must fit it
+    here, before treebeard writes the node (the database would refuse it then)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        reference = cleaned.get("treebeard_ref_node")
+        if isinstance(reference, (int, str)):
+            reference = Area.objects.filter(pk=reference).first()
+        position = cleaned.get("treebeard_position") or ""
+        if reference is None:
+            depth = 1
+        elif position.endswith("child"):
+            depth = reference.depth + 1
+        else:
+            depth = reference.depth
+        kinds = {1: PROVINCE_KINDS, 2: COMMUNE_KINDS, 3: RESIDENTIAL_KINDS}.get(depth, ())
+        if cleaned.get("kind") and cleaned["kind"] not in kinds:
+            self.add_error("kind", _("This kind of area does not fit at this place in the tree."))
+        if cleaned.get("police_phone") and depth != 2:
+            self.add_error(
+                "police_phone", _("Only a commune, ward or special zone has a police duty phone.")
+            )
+        return cleaned
+
+
 @admin.register(Area)
 class AreaAdmin(AuditedAdminMixin, AdminInputMixin, admin.ModelAdmin):
-    form = movenodeform_factory(Area)
+    form = AreaForm
     list_display = ["name", "kind", "code", "depth"]
     list_filter = ["kind", "depth"]
     search_fields = ["name", "code"]

@@ -14,6 +14,7 @@ from mediation.models import DisputeKind, Origin
 from patrols import schedule as planning
 from patrols.logbook import start_log
 from patrols.models import Hotspot, HotspotKind, PatrolSchedule, PatrolShift, RiskLevel
+from reports import heartbeat
 from reports.intake import submit_report
 from reports.models import Channel, Report
 
@@ -34,6 +35,10 @@ def world(
     theft,
 ):
     settings.MEDIA_ROOT = tmp_path
+    # Beat's sweep ran just now and stays fresh for the walk, as in a healthy
+    # production: /healthz then answers 200, and a 503 from it would be a fault.
+    settings.ESCALATION_SWEEP_SECONDS = 3600
+    heartbeat.record_sweep()
     # Group X also mediates, its leader heading it: the cast then reaches every app.
     group_x.model_types.add(ModelType.objects.get(is_mediation=True))
     Membership.objects.filter(member__user=leader_x).update(role=Membership.Role.MEDIATION_HEAD)

@@ -148,7 +148,8 @@ def test_reports_not_yet_due_open_or_referred_are_kept(
     recent = file_report(category=short_retention, ward=ward_a, unit=unit_a1).report
     _close(recent, on=timezone.now() - 29 * DAY)
     still_open = file_report(category=short_retention, ward=ward_a, unit=unit_a1).report
-    Report.objects.filter(pk=still_open.pk).update(created_at=timezone.now() - 400 * DAY)
+    long_ago = timezone.now() - 400 * DAY
+    Report.objects.filter(pk=still_open.pk).update(created_at=long_ago, occurred_at=long_ago)
     referred = file_report(category=short_retention, ward=ward_a, unit=unit_a1).report
     Report.objects.filter(pk=referred.pk).update(status=Status.REFERRED)
 

@@ -318,8 +318,9 @@ def test_the_receipt_opens_a_closed_report_for_ninety_days_then_as_a_wrong_code(
 def test_a_browser_following_a_report_loses_it_when_the_receipt_expires(
     client, named, leader_x, settings
 ):
-    # A day, so that the session itself (two weeks) outlives the receipt.
+    # A day, and a session (SESSION_ABSOLUTE_HOURS in production) that outlives it.
     settings.RECEIPT_DAYS_AFTER_CLOSING = 1
+    settings.SESSION_COOKIE_AGE = 14 * 24 * 3600
     _follow(client, named.code)
     _resolve(named, leader_x)
     with _later(0.9):
