@@ -25,6 +25,7 @@ from django.dispatch import receiver
 from django.utils.crypto import salted_hmac
 
 from groups.models import AuditEntry
+from groups.security_events import SECOND_FACTOR_FAILED, staff_security_event
 
 Action = AuditEntry.Action
 
@@ -158,6 +159,26 @@ class AuditContextMiddleware:
 
 
 # Django's own sign-in signals: every sign-in path (site, admin, API) sends them.
+# Second-factor changes and the portal's own sign-outs come from groups/security_events.py.
+
+
+@receiver(staff_security_event, dispatch_uid="groups.audit.staff_security_event")
+def _staff_security_event(sender, event, user, by=None, request=None, **kwargs):
+    if event == SECOND_FACTOR_FAILED:
+        # Also sent as Django's user_login_failed (it counts towards the lock),
+        # which _sign_in_failed below records: once is enough.
+        return
+    if event.startswith(("second_factor", "recovery_code")):
+        action = Action.SECOND_FACTOR
+    else:  # signed out everywhere, or by the idle timeout or the absolute lifetime
+        action = Action.SIGN_OUT
+    record(
+        action=action,
+        actor=by,
+        obj=user,
+        request=request,
+        detail={"event": event},
+    )
 
 
 @receiver(user_logged_in, dispatch_uid="groups.audit.signed_in")

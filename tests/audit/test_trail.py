@@ -110,6 +110,34 @@ def test_a_sign_in_is_recorded_with_a_hash_of_its_session(client, police_a, ward
     assert client.session.session_key not in entry.session
 
 
+def test_an_administrator_resetting_a_lost_phone_is_recorded(client, superuser, police_a):
+    phone_of(police_a)
+    client.force_login(superuser)
+
+    client.post(
+        "/admin/groups/user/",
+        {"action": "reset_second_factor", "_selected_action": [police_a.pk]},
+    )
+
+    [entry] = _entries(action=Action.SECOND_FACTOR)
+    assert (entry.actor_username, entry.object_type, entry.object_id) == (
+        "superuser",
+        "groups.user",
+        str(police_a.pk),
+    )
+    assert entry.detail == {"event": "second_factor_reset"}
+
+
+def test_a_wrong_second_step_code_is_recorded_as_a_failed_sign_in(client, police_a):
+    phone_of(police_a)
+    post_password(client, "police_a")
+
+    client.post("/accounts/login/code/", {"token": "000000"})
+
+    [entry] = _entries(action=Action.SIGN_IN_FAILED)
+    assert (entry.object_type, entry.object_id) == ("groups.user", str(police_a.pk))
+
+
 def test_a_failed_sign_in_is_recorded_without_the_password(client, police_a):
     response = client.post("/accounts/login/", {"username": "police_a", "password": "guess-1"})
 
