@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.leaders import leaders_to_email
+from groups.leaders import leader_addresses_by_group
 from patrols.models import LogStatus, PatrolLog, PatrolShift, local_midnight
 from reports.escalation import leader_notices
 from reports.models import LeaderNotice
@@ -67,7 +67,7 @@ def flag_missed_shifts(*, now: datetime.datetime | None = None) -> int:
 
 def leaders_of(group) -> list[tuple[int, str]]:
     """(user id, email address) of the group's current leaders and deputies."""
-    return list(leaders_to_email([group]).order_by("pk").values_list("pk", "email"))
+    return leader_addresses_by_group([group]).get(group.pk, [])
 
 
 def _queue_notices(*, group, missed: list, closed: list, now) -> list[int]:

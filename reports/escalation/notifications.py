@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from groups.models import Membership, User
+from groups.leaders import leader_addresses_by_group
+from groups.models import SelfManagementGroup, User
 from reports.escalation import leader_notices
 from reports.models import LeaderNotice, Notice, Report, ReportAssignment
 
@@ -60,23 +61,14 @@ def _queue(*, kind: str, reports: list[Report], now: datetime.datetime) -> list[
 def _leaders_by_report(report_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
     """Report id → (user id, email) of each active leader and deputy of its groups.
 
-    Two queries for any number of reports, as `leaders_to_tell` would answer
-    for each. One message per leader: leaders of different groups do not see
-    each other's address.
+    Two queries for any number of reports. One message per leader: leaders of
+    different groups do not see each other's address.
     """
     if not report_ids:
         return {}
-    by_group: dict[int, list[tuple[int, str]]] = {}
-    for group_id, user_id, address in (
-        Membership.objects.current()
-        .filter(Q(is_leader=True) | Q(is_deputy=True))
-        .filter(group__report_assignments__report__in=report_ids, member__user__is_active=True)
-        .exclude(member__user__email="")
-        .values_list("group_id", "member__user_id", "member__user__email")
-        .distinct()
-        .order_by("member__user_id")
-    ):
-        by_group.setdefault(group_id, []).append((user_id, address))
+    by_group = leader_addresses_by_group(
+        SelfManagementGroup.objects.filter(report_assignments__report__in=report_ids)
+    )
     leaders: dict[int, dict[int, str]] = {}
     for report_id, group_id in ReportAssignment.objects.filter(
         report__in=report_ids, group__in=by_group
