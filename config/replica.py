@@ -19,7 +19,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, OperationalError, connections
 from django.urls import Resolver404, resolve
 
 log = logging.getLogger(__name__)
@@ -122,6 +122,19 @@ class ReplicaReadsMiddleware:
                 samesite="Lax",
             )
         return response
+
+    def process_exception(self, request, exception):
+        # The replica went away since it was last asked (it is asked every
+        # CHECK_EVERY_SECONDS): ask again now, and if it is down, answer this GET
+        # from the primary instead of a 500.
+        if not (_replica_allowed.get() and isinstance(exception, OperationalError)):
+            return None
+        connections[REPLICA].close()
+        forget_replica_state()
+        if replica_usable():
+            return None
+        _replica_allowed.set(False)
+        return self.get_response(request)
 
     @staticmethod
     def _may_read_replica(request) -> bool:

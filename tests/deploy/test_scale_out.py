@@ -22,6 +22,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django_otp.oath import TOTP
 
 from tests.deploy import clusters
 from tests.deploy.stack import (
@@ -38,8 +39,11 @@ pytestmark = pytest.mark.scale
 
 TIPS = 60
 PASSWORD = "scale-test-password-1"
+# The officer's authenticator (police sign in with a second factor, docs/security.md).
+AUTHENTICATOR_KEY = "3132333435363738393031323334353637383930"
 SETUP = f"""
 import json
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from groups.models import Area, AreaKind, PoliceContact, User
 from reports.models import Category
 province = Area.objects.add_root({{"name": "Quảng Ninh", "kind": AreaKind.PROVINCE, "code": "22"}})
@@ -50,10 +54,16 @@ for order in (1, 2, 3):
         email=f"officer{{order}}@police.example.test", channels=["email"])
 PoliceContact.objects.create(area=province, name="Duty", order=1,
     email="duty@police.example.test", channels=["email"])
-User.objects.create_user(username="police", password={PASSWORD!r}, role=User.Role.WARD_POLICE,
-    police_ward=ward)
+police = User.objects.create_user(username="police", password={PASSWORD!r},
+    role=User.Role.WARD_POLICE, police_ward=ward)
+TOTPDevice.objects.create(user=police, name="phone", confirmed=True, key={AUTHENTICATOR_KEY!r})
 print(json.dumps({{"ward": ward.pk, "category": Category.objects.order_by("pk").first().pk}}))
 """
+
+
+def _code_now() -> str:
+    totp = TOTP(bytes.fromhex(AUTHENTICATOR_KEY))
+    return f"{totp.token():06d}"
 
 
 def _token(html: str) -> str:
@@ -221,7 +231,15 @@ class Officer:
             headers={"Referer": nginx.base + "/accounts/login/"},
             timeout=30,
         )
-        # Signed in: the login form redirects, and the session cookie is set.
+        # The password is right: the second step asks for the code on the phone.
+        assert answer.url.endswith("/accounts/login/code/"), answer.text[:500]
+        answer = self.session.post(
+            answer.url,
+            data={"csrfmiddlewaretoken": _token(answer.text), "token": _code_now()},
+            headers={"Referer": answer.url},
+            timeout=30,
+        )
+        # Signed in: the code step redirects, and the session cookie is set.
         assert answer.history and answer.history[0].status_code == 302, answer.text[:500]
         assert "sessionid" in self.session.cookies
 
