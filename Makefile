@@ -16,7 +16,7 @@ export SECRET_KEY ?= local-development-only-not-a-secret-5c7d2e1f9a
 export FIELD_ENCRYPTION_KEY ?= bG9jYWwtZGV2ZWxvcG1lbnQtZmllbGQta2V5LTMyYnk=
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run manage test test-scale release-fixture bench lint security format messages lock install install-dev translations clean
+.PHONY: run manage test test-scale release-fixture bench bench-national lint security format messages lock install install-dev translations clean axe schema
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -72,6 +72,11 @@ test: install-dev
 bench: install
 	$(PY) -m config.services $(PY) bench/run.py
 
+# The same on the whole country (docs/scale.md): 34 provinces, 100,000 groups and
+# 10,000,000 reports, in a database of its own; BENCH_SCALE=0.2 for a fifth of them.
+bench-national: install
+	BENCH_NATIONAL=1 $(PY) -m config.services $(PY) bench/run.py $(BENCH_ARGS)
+
 # ruff, then the layer contracts of docs/architecture.md ([tool.importlinter] in
 # pyproject.toml): an import against them fails naming the import.
 # The previous-release database for the upgrade test (tests/upgrade/): run when
@@ -81,7 +86,13 @@ release-fixture: install-dev
 
 # The long runs (scale-out with a replica, beats, killed workers); CI runs them after `make test`.
 test-scale: install-dev
-	$(PY) -m config.services $(PY) -m pytest -m scale -p no:randomly -n 0 tests/deploy
+	$(PY) -m config.services $(PY) -m pytest -m scale -p no:randomly -n 0 tests/deploy tests/demo
+
+# The API's OpenAPI schema, committed as docs/openapi.yaml; tests/api/test_api_schema.py
+# fails while the committed file differs from what the code generates.
+schema: install-dev
+	$(PY) -m config.services $(PY) manage.py spectacular --lang en --validate --fail-on-warn \
+		--file docs/openapi.yaml
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
@@ -119,6 +130,16 @@ lock: | $(PY)
 		--no-emit-find-links -o requirements/base.lock pyproject.toml
 	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url \
 		--no-emit-find-links --extra dev -o requirements/dev.lock pyproject.toml
+
+# axe-core for the accessibility crawl (tests/browser/test_accessibility.py): the
+# pinned release's axe.min.js from the npm registry, vendored so that tests need no
+# npm. Bump AXE_VERSION here and in tests/browser/vendor/README.md together.
+AXE_VERSION := 4.14.1
+axe:
+	rm -rf var/axe && mkdir -p var/axe
+	cd var/axe && npm pack --silent axe-core@$(AXE_VERSION) && tar xzf axe-core-$(AXE_VERSION).tgz
+	cp var/axe/package/axe.min.js tests/browser/vendor/axe.min.js
+	rm -rf var/axe
 
 clean:
 	rm -rf $(VENV) var

@@ -70,6 +70,13 @@ def run(context: Context) -> list[Result]:
         receipt = submit_report(data=data, channel=Channel.WEB)
         made.append(receipt.report.pk)
 
+    bare = context.measure(
+        "intake: bare insert",
+        _bare_insert(),
+        runs=200,
+        warmup=5,
+        notes="one row of the same text into a table of one column, committed: the reference",
+    )
     try:
         with own_queue():
             named = context.measure(
@@ -77,14 +84,14 @@ def run(context: Context) -> list[Result]:
                 lambda: submit(anonymous=False),
                 runs=200,
                 warmup=5,
-                notes="vault sealing, routing, timeline, commit and the broker round trip",
+                notes="vault, routing, timeline: one INSERT statement; the broker round trip",
             )
             tip = context.measure(
                 "intake: anonymous tip",
                 lambda: submit(anonymous=True),
                 runs=50,
                 warmup=2,
-                notes="the Argon2id passphrase hash (64 MiB, 3 passes) takes most of it",
+                notes="the Argon2id passphrase hash (19 MiB, 2 passes) takes most of it",
             )
     finally:
         assignments = ReportAssignment.objects.filter(report__in=made).count()
@@ -95,4 +102,23 @@ def run(context: Context) -> list[Result]:
         "ward": ward.name,
         "groups_per_report": round(assignments / max(1, len(made)), 2),
     }
-    return [named, tip]
+    for result in (named, tip):
+        # Throughput as a share of the bare insert's, in this run (bench/README.md).
+        result.details["ratio_to_bare_insert"] = round(bare.median / result.median, 3)
+        result.notes += f"; {bare.median / result.median:.3f} of the bare insert"
+    return [bare, named, tip]
+
+
+def _bare_insert():
+    """What a bare Django view does per POST: one INSERT of the text, committed."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS bench_bare_insert (body text)")
+    text = "Xe máy bị lấy trộm trước cửa nhà văn hóa lúc khoảng 21 giờ."
+
+    def insert():
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO bench_bare_insert (body) VALUES (%s)", [text])
+
+    return insert

@@ -13,6 +13,13 @@ of the NAMEs, if given), prints a table and writes ``bench/results/<stamp>.json`
 
 Environment: BENCH_REPORTS (default 1000000; e.g. 100000 for a quick run),
 BENCH_GROUPS (4131), BENCH_YEARS (5), BENCH_SEED (1).
+
+BENCH_NATIONAL=1 (``make bench-national``) measures the whole country instead,
+in a database named ``<name>_national``: ``generate_data --national`` with 100,000
+groups and 10,000,000 reports, times BENCH_SCALE (default 1) for a machine that
+cannot hold them (docs/scale.md). BENCH_KEEP_DATA=1 uses whatever data the
+benchmark database holds, whatever its mark says (one filled by hand with
+``manage.py generate_data``, which takes hours nationally).
 """
 
 import hashlib
@@ -34,7 +41,18 @@ sys.path[0] = str(ROOT)
 RESULTS = ROOT / "bench" / "results"
 
 
+def national() -> bool:
+    return os.environ.get("BENCH_NATIONAL", "") == "1"
+
+
 def parameters() -> dict:
+    if national():
+        return {
+            "national": True,
+            "scale": float(os.environ.get("BENCH_SCALE", 1)),
+            "years": int(os.environ.get("BENCH_YEARS", 5)),
+            "seed": int(os.environ.get("BENCH_SEED", 1)),
+        }
     return {
         "groups": int(os.environ.get("BENCH_GROUPS", 4131)),
         "reports": int(os.environ.get("BENCH_REPORTS", 1_000_000)),
@@ -44,15 +62,17 @@ def parameters() -> dict:
 
 
 def bench_database_url(url: str) -> tuple[str, str]:
-    """The benchmark database's name and URL: same server, ``<name>_bench``."""
+    """The benchmark database's name and URL: same server, ``<name>_bench``
+    (``<name>_national`` for the whole country)."""
     parts = urlsplit(url)
     name = parts.path.lstrip("/") or "tuquan"
-    bench_name = f"{name}_bench"
+    bench_name = f"{name}_national" if national() else f"{name}_bench"
     return bench_name, urlunsplit(parts._replace(path="/" + quote(bench_name)))
 
 
 def stored_mark(url: str, name: str) -> str | None:
-    """The mark of the data in the benchmark database; None if there is no such database."""
+    """The mark of the data in the benchmark database ("" for none); None if there is no
+    such database."""
     import psycopg
 
     with psycopg.connect(url, dbname="postgres", autocommit=True) as connection:
@@ -60,7 +80,7 @@ def stored_mark(url: str, name: str) -> str | None:
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
             [name],
         ).fetchone()
-    return row[0] if row else None
+    return (row[0] or "") if row else None
 
 
 def recreate_database(url: str, name: str) -> None:
@@ -165,12 +185,18 @@ def main(argv: list[str]) -> int:
 
     params = parameters()
     mark = data_mark(params)
-    fresh = stored_mark(url, name) != mark
+    stored = stored_mark(url, name)
+    keep = stored is not None and os.environ.get("BENCH_KEEP_DATA", "") == "1"
+    fresh = stored != mark and not keep
     if fresh:
         print(f"Creating database {name}", flush=True)
         recreate_database(url, name)
     else:
-        print(f"Database {name} holds data generated with {mark}", flush=True)
+        print(f"Database {name} holds data generated with {stored or 'no mark'}", flush=True)
+    with connection.cursor() as cursor:
+        # Loading and vacuuming millions of rows outlasts a web request's time limit;
+        # the pages measured keep theirs (gunicorn's own connections).
+        cursor.execute("SET statement_timeout = 0")
     call_command("migrate", interactive=False, verbosity=0)
     started = time.perf_counter()
     generation = generate(name, params, mark) if fresh else None

@@ -13,6 +13,8 @@ app.autodiscover_tasks()
 # Escalation's tasks live in its package (reports/escalation/tasks.py and beat.py).
 app.autodiscover_tasks(["reports.escalation"], related_name="tasks")
 app.autodiscover_tasks(["reports.escalation"], related_name="beat")
+# The retried answers to SMS and Zalo messages (reports/inbound/tasks.py).
+app.autodiscover_tasks(["reports.inbound"], related_name="tasks")
 # Django's LOGGING (JSON lines without personal data) applies to workers too.
 app.conf.worker_hijack_root_logger = False
 

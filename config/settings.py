@@ -6,6 +6,7 @@ start with the variable's name (see config/env.py).
 
 import base64
 import binascii
+import datetime
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -19,6 +20,12 @@ SECRET_KEY = env.string("SECRET_KEY")
 DEBUG = env.boolean("DEBUG", default=False)
 ALLOWED_HOSTS = env.string_list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.string_list("CSRF_TRUSTED_ORIGINS", default=[])
+# Web-based apps (a Zalo Mini App, a ward's own site) call the public intake API from
+# their own origin: those listed here may, and only that API, without cookies. Staff
+# APIs stay same-origin or token-based from servers and native apps.
+CORS_ALLOWED_ORIGINS = env.string_list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/v1/public/"
+CORS_ALLOW_CREDENTIALS = False
 
 
 def _fernet_keys(name: str) -> list[str]:
@@ -50,6 +57,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
+    "corsheaders",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "treebeard",
     "import_export",
@@ -76,6 +87,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before CommonMiddleware, so that its redirects carry the CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -171,7 +184,7 @@ if min(REDIS_CONNECT_TIMEOUT, REDIS_SOCKET_TIMEOUT) < 1:
     raise ImproperlyConfigured("REDIS_CONNECT_TIMEOUT and REDIS_SOCKET_TIMEOUT must be 1 or more")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.redis_cache.PooledRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "tuquan",
         "OPTIONS": {
@@ -255,6 +268,9 @@ LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured("LANGUAGE_CODE must be one of: vi, en")
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date and time format on every page and in every e-mail, "06/12/2026 00:12"
+# (Django's Vietnamese default is "00:12 06-12-2026"): groups/formats/.
+FORMAT_MODULE_PATH = ["groups.formats"]
 TIME_ZONE = env.string("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 try:
     import zoneinfo
@@ -376,14 +392,73 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The API (docs/api.md): sessions for the browser, hashed tokens for other
+# systems; what every part's API shares is in groups/api/.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "groups.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Ordering is each view's choice: a filterset's `ordering`, or OrderingFilter
+    # with its `ordering_fields`.
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "groups.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "groups.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "groups.api.throttles.UserRateThrottle",
+        "groups.api.throttles.AnonRateThrottle",
+    ],
+    # Requests per client: a signed-in user or token owner ("user"), else the
+    # client's address ("anon"). Counted in the Redis cache.
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.string("API_THROTTLE_USER", default="1200/hour"),
+        "anon": env.string("API_THROTTLE_ANON", default="120/hour"),
+    },
+}
+
+# API tokens (django-rest-knox): only a hash is stored; a token lives
+# API_TOKEN_DAYS unless its owner chose a shorter life, and is never renewed by use.
+API_TOKEN_DAYS = env.integer("API_TOKEN_DAYS", default=90)
+# Creating a token for ward police, an administrator or staff needs a session
+# whose second factor was passed at most this many minutes ago.
+API_TOKEN_SECOND_FACTOR_MINUTES = env.integer("API_TOKEN_SECOND_FACTOR_MINUTES", default=15)
+# knox's own migrations would create its token table although ours replaces it.
+MIGRATION_MODULES = {"knox": None}
+KNOX_TOKEN_MODEL = "groups.ApiToken"  # noqa: S105 (a model, not a secret)
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_DAYS),
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": 20,
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_MODEL": "groups.ApiToken",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "tuquan API",
+    "DESCRIPTION": "The portal's REST API, version 1 (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files (drf-spectacular-sidecar), within the CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "reports.models.Status",
+        "HotspotKindEnum": "patrols.models.hotspots.HotspotKind",
+        "LogStatusEnum": "patrols.models.logs.LogStatus",
+        "DisputeKindEnum": "mediation.models.DisputeKind",
+        "CaseStatusEnum": "mediation.models.Status",
+    },
+    "PREPROCESSING_HOOKS": ["groups.api.schema.only_version_1"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "groups.api.schema.error_answers",
+    ],
 }
 
 # django-import-export: a batch with any bad row is rolled back as a whole.
@@ -464,6 +539,29 @@ for _scope, _numbers in PUBLIC_RATE_LIMITS.items():
             f"{_prefix}_RATE_LIMIT and {_prefix}_RATE_WINDOW must be 1 or more"
         )
 
+# Seconds a new report's receipt waits in Redis for the receipt page that shows it
+# once (reports/receipt_handoff.py); it is gone after that even if never shown.
+RECEIPT_HANDOFF_SECONDS = env.integer("RECEIPT_HANDOFF_SECONDS", default=600)
+if not 30 <= RECEIPT_HANDOFF_SECONDS <= 3600:
+    raise ImproperlyConfigured("RECEIPT_HANDOFF_SECONDS must be between 30 and 3600")
+
+# Argon2id for a tipster's passphrase (reports/receipts.py): memory in KiB, passes,
+# lanes. The defaults are OWASP's first recommendation (19 MiB, 2 passes, 1 lane),
+# the floor: lower values are refused. Hashes made with other values are
+# rehashed when their tipster next opens the tip (docs/reports.md).
+PASSPHRASE_ARGON2_MEMORY_KIB = env.integer("PASSPHRASE_ARGON2_MEMORY_KIB", default=19456)
+PASSPHRASE_ARGON2_TIME_COST = env.integer("PASSPHRASE_ARGON2_TIME_COST", default=2)
+PASSPHRASE_ARGON2_PARALLELISM = env.integer("PASSPHRASE_ARGON2_PARALLELISM", default=1)
+if (
+    PASSPHRASE_ARGON2_MEMORY_KIB < 19456
+    or PASSPHRASE_ARGON2_TIME_COST < 2
+    or PASSPHRASE_ARGON2_PARALLELISM < 1
+):
+    raise ImproperlyConfigured(
+        "PASSPHRASE_ARGON2_MEMORY_KIB must be 19456 or more, PASSPHRASE_ARGON2_TIME_COST "
+        "2 or more and PASSPHRASE_ARGON2_PARALLELISM 1 or more (OWASP's minimum)"
+    )
+
 # After a report is closed, its receipt opens the thread for this many days more;
 # then it opens nothing, as a wrong code (reports/tracking.py).
 RECEIPT_DAYS_AFTER_CLOSING = env.integer("RECEIPT_DAYS_AFTER_CLOSING", default=90)
@@ -496,6 +594,34 @@ ZALO_OAUTH_URL = env.string(
 ZALO_APP_ID = env.string("ZALO_APP_ID", default="")
 ZALO_SECRET_KEY = env.string("ZALO_SECRET_KEY", default="")
 ZALO_ZNS_TEMPLATE_ID = env.string("ZALO_ZNS_TEMPLATE_ID", default="")
+
+# Reports by SMS and Zalo (reports/inbound/, docs/inbound.md). A webhook whose secret
+# is unset answers 404: nothing is taken in unless it can be verified.
+# The SMS gateway signs each POST: X-Signature: sha256=<HMAC-SHA256 of the body>.
+SMS_INBOUND_SECRET = env.string("SMS_INBOUND_SECRET", default="")
+# The number (or short number) and keyword residents write to; printed on the posters.
+SMS_INBOUND_NUMBER = env.string("SMS_INBOUND_NUMBER", default="")
+SMS_INBOUND_KEYWORD = env.string("SMS_INBOUND_KEYWORD", default="")
+# The Official Account's secret key (OA settings, not the app's): Zalo signs each event
+# with X-ZEvent-Signature: mac=sha256(app id + body + timestamp + OA secret key).
+ZALO_OA_SECRET_KEY = env.string("ZALO_OA_SECRET_KEY", default="")
+ZALO_OA_NAME = env.string("ZALO_OA_NAME", default="")
+ZALO_OA_MESSAGE_URL = env.string(
+    "ZALO_OA_MESSAGE_URL", default="https://openapi.zalo.me/v3.0/oa/message/cs"
+)
+# The category a message is filed under (a handler re-files it), by its name.
+INBOUND_REPORT_CATEGORY = env.string("INBOUND_REPORT_CATEGORY", default="Khác")
+# How long a message without a place waits for the sender to name it.
+INBOUND_CONVERSATION_MINUTES = env.integer("INBOUND_CONVERSATION_MINUTES", default=30)
+# Seconds the webhook waits for the gateway or Zalo to take the answer.
+INBOUND_REPLY_TIMEOUT = env.integer("INBOUND_REPLY_TIMEOUT", default=5)
+# An answer the provider could not take at once is tried again after each of these
+# delays (reports/inbound/answers.py): about 20 minutes in all, then given up.
+INBOUND_REPLY_RETRY_SECONDS = (30, 120, 300, 900)
+if INBOUND_CONVERSATION_MINUTES < 1 or not 1 <= INBOUND_REPLY_TIMEOUT <= 30:
+    raise ImproperlyConfigured(
+        "INBOUND_CONVERSATION_MINUTES must be 1 or more and INBOUND_REPLY_TIMEOUT 1 to 30"
+    )
 
 # Who runs this deployment, shown on every public page and poster (groups/identity.py).
 # Plain text in the deployment's language; empty name: the portal's generic one.

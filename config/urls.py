@@ -16,6 +16,7 @@ admin.site.index_title = _("Province administration")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/web", views.healthz_web, name="healthz_web"),
     path("metrics", metrics.metrics, name="metrics"),
@@ -28,7 +29,11 @@ urlpatterns = [
     path("", include("reports.public_urls")),
     path("reports/", include("reports.urls")),
     path("patrols/", include("patrols.urls")),
-    path("api/", include("reports.api_urls")),
+    path("api/v1/", include("config.api_urls")),
+    path("inbound/", include("reports.inbound.urls")),
+    # Deprecated: the first API paths, kept answering (reports/api/deprecation.py).
+    path("api/", include("reports.api.deprecated_urls")),
+    path("open311/v2/", include("reports.open311.urls")),
     path("mediation/", include("mediation.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("admin/login/", account_views.admin_sign_in, name="admin_sign_in"),

@@ -5,9 +5,12 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from groups.models import Membership
 from reports import heartbeat
 
 # A load balancer's probe gives up after a few seconds, and a part that hangs
@@ -23,8 +26,23 @@ def home(request):
     if user.is_authenticated:
         if user.is_province_admin:
             return redirect("admin:index")
+        # A leader's work is the group's reports; a one-line list of groups is a detour.
+        if Membership.objects.led_by(user).exists():
+            return redirect("reports:inbox")
+        # The police watch their commune/ward; its dashboard is where that happens.
+        if user.is_ward_police:
+            return redirect("dashboard:page")
         return redirect("groups:list")
     return render(request, "home.html")
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask /favicon.ico whatever the pages say: send them to the static icon
+    (a temporary redirect, as its hashed name changes with its content)."""
+    response = redirect(static("img/favicon.ico"))
+    patch_cache_control(response, public=True, max_age=24 * 3600)
+    return response
 
 
 def _database_ok() -> bool:

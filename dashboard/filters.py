@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.inputs import DAY_VALIDATORS, ascii_int
 from groups.models import Area, ModelType
+from groups.text_search import SearchFilter
 from reports.models import Category, Channel, Report, ReportAssignment
+from reports.search import search_reports
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -38,6 +40,9 @@ def dashboard_wards(user):
 
 
 class DashboardFilter(django_filters.FilterSet):
+    # Narrows every panel (the lists, the map, the figures, the exports) to the
+    # reports whose text, address or place matches.
+    q = SearchFilter(method="filter_search")
     start = django_filters.DateFilter(
         label=_("From"), method="filter_period", widget=DATE_INPUT, validators=DAY_VALIDATORS
     )
@@ -67,7 +72,7 @@ class DashboardFilter(django_filters.FilterSet):
 
     class Meta:
         model = Report
-        fields = ["start", "end", "ward", "unit", "category", "model_kind", "channel"]
+        fields = ["q", "start", "end", "ward", "unit", "category", "model_kind", "channel"]
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -88,7 +93,7 @@ class DashboardFilter(django_filters.FilterSet):
             units = units.filter(path__startswith=user.police_ward.path)
         else:
             units = units.none()
-        self.filters["unit"].queryset = units
+        self.filters["unit"].queryset = units.alphabetical()
 
     @property
     def qs(self):
@@ -107,6 +112,9 @@ class DashboardFilter(django_filters.FilterSet):
 
     def filter_period(self, queryset, name, value):
         return queryset  # applied in qs, with its default
+
+    def filter_search(self, queryset, name, value):
+        return search_reports(queryset, query=value)
 
     def filter_model_kind(self, queryset, name, value):
         return queryset.filter(

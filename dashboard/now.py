@@ -105,12 +105,27 @@ def awaiting_acknowledgement(user, reports: QuerySet) -> list[Escalation]:
     )
 
 
-def most_urgent(reports: QuerySet) -> list[Report]:
-    """Open reports by deadline: the overdue ones come first, the longest overdue on top."""
+def due_soon(reports: QuerySet, now: datetime.datetime) -> list[Report]:
+    """Open reports still within their deadline, the nearest deadline first: a report
+    that came in a few minutes ago with an hour to go is on top here, whatever
+    number of old reports lie overdue (they have a list of their own)."""
     return list(
         reports.open()
+        .filter(due_at__gte=now)
         .select_related("category", "ward", "unit")
         .order_by("due_at", "pk")[:MOST_URGENT_ROWS]
+    )
+
+
+def overdue(reports: QuerySet, now: datetime.datetime) -> list[Report]:
+    """Open reports past their deadline, the one that went past most recently first:
+    a report overdue by minutes can still be saved; one overdue since last year is
+    counted in the figures above and listed last."""
+    return list(
+        reports.open()
+        .filter(due_at__lt=now)
+        .select_related("category", "ward", "unit")
+        .order_by("-due_at", "-pk")[:MOST_URGENT_ROWS]
     )
 
 
@@ -141,7 +156,8 @@ def patrols_under_way(user, filterset: DashboardFilter, now: datetime.datetime) 
 class NowPanel:
     counts: Counts
     awaiting: list[Escalation]
-    most_urgent: list[Report]
+    due_soon: list[Report]
+    overdue: list[Report]
     patrols: list[PatrolLog]
 
 
@@ -150,6 +166,7 @@ def now_panel(*, user, filterset: DashboardFilter, now: datetime.datetime) -> No
     return NowPanel(
         counts=counts(reports, now),
         awaiting=awaiting_acknowledgement(user, reports),
-        most_urgent=most_urgent(reports),
+        due_soon=due_soon(reports, now),
+        overdue=overdue(reports, now),
         patrols=patrols_under_way(user, filterset, now),
     )

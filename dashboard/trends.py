@@ -22,7 +22,17 @@ model kind filters; category and channel belong to reports only.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -31,11 +41,13 @@ from django.utils.translation import gettext_lazy as _
 from dashboard import durations
 from dashboard.filters import ONE_DAY, day_start
 from dashboard.tables import Table
-from groups.models import ModelType, SelfManagementGroup
+from groups.models import Area, ModelType, SelfManagementGroup
 from mediation.models import MediationCase
 from mediation.stats import Figures as CaseFigures
 from mediation.stats import Period, statistics
 from patrols import coverage
+from reports import routing_summary
+from reports.models import RoutingSummary
 
 TITLES = {
     "headlines": _("The province's outcome figures"),
@@ -294,23 +306,34 @@ def year_on_year_by_ward(filterset) -> Table:
 
 
 def year_on_year_by_unit(filterset) -> Table:
-    """The residential units with a report in either period: one query."""
+    """The residential units with a report in either period: two queries.
+
+    The counts are grouped by the units' and wards' ids, and their names read after
+    in a query of their own: grouping a province's 250,000 rows by the names sorted
+    them, text and all, on disk (1.56 s against 1.73 to 2.09 s on a loaded machine).
+    """
     reports, counts = _two_periods(filterset)
-    found = (
+    found = list(
         reports.filter(unit__isnull=False)
         .annotate(active_group=_covered_by_active_group(filterset))
-        .values("unit", "unit__name", "ward__name", "active_group")
+        .values("unit", "ward", "active_group")
         .annotate(**counts)
-        .order_by("ward__name", "unit__name", "unit")
     )
+    places = {row["unit"] for row in found} | {row["ward"] for row in found}
+    names, rank = {}, {}
+    # Ordered by PostgreSQL, so the rows sort by name as the database's collation does.
+    for pk, name in Area.objects.filter(pk__in=places).order_by("name").values_list("pk", "name"):
+        names[pk] = name
+        rank.setdefault(name, len(rank))
+    found.sort(key=lambda row: (rank[names[row["ward"]]], rank[names[row["unit"]]], row["unit"]))
     return Table(
         key="year_on_year_by_unit",
         title=TITLES["year_on_year_by_unit"],
         columns=[_("Residential unit"), _("Commune/ward"), ACTIVE_GROUP, PREVIOUS, CURRENT, CHANGE],
         rows=[
             [
-                row["unit__name"],
-                row["ward__name"],
+                names[row["unit"]],
+                names[row["ward"]],
                 YES if row["active_group"] else NO,
                 *_comparison(row["previous"], row["current"]),
             ]
@@ -322,15 +345,8 @@ def year_on_year_by_unit(filterset) -> Table:
 
 def year_on_year_by_model_kind(filterset) -> Table:
     """Reports routed to groups of each kind, beside how many such groups are active
-    in the wards covered, for the kinds present: two queries."""
-    # A report routed to two groups of one kind counts once for that kind.
-    reports, counts = _two_periods(filterset, distinct=True)
-    found = {
-        row.pop("assignments__group__model_types"): row
-        for row in reports.filter(assignments__isnull=False)
-        .values("assignments__group__model_types")
-        .annotate(**counts)
-    }
+    in the wards covered, for the kinds present: three queries at most."""
+    found = _reports_per_kind(filterset)
     kinds = ModelType.objects.annotate(
         active_groups=Count(
             "groups",
@@ -356,6 +372,120 @@ def year_on_year_by_model_kind(filterset) -> Table:
         rows=rows,
         chart="bar",
     )
+
+
+def _reports_per_kind(filterset) -> dict[int, dict]:
+    """{kind id: {"previous": n, "current": n}}: the reports routed to a group of each
+    kind (a report routed to two groups of one kind counts once for that kind).
+
+    Whole months come from ``RoutingSummary`` (a few thousand rows, kept exact by
+    the database), the days of a period outside whole months from the reports
+    themselves; where the summary cannot tell (a unit, category or channel chosen,
+    another time zone) everything is counted from the reports.
+    """
+    previous, current = _previous_period(filterset), filterset.period
+    if _summary_serves(filterset):
+        spans = {"previous": _days(*previous), "current": _days(*current)}
+    else:
+        spans = {"previous": ([], [previous]), "current": ([], [current])}
+    found: dict[int, dict] = {}
+
+    def add(kind_id, label, count):
+        found.setdefault(kind_id, {"previous": 0, "current": 0})[label] += count or 0
+
+    whole = {label: months_ for label, (months_, _edges) in spans.items()}
+    if whole["previous"] or whole["current"]:
+        summary = RoutingSummary.objects.filter(month__in=[*whole["previous"], *whole["current"]])
+        if ward := _summary_ward(filterset):
+            summary = summary.filter(ward=ward)
+        if kind := filterset.chosen("model_kind"):
+            summary = summary.filter(kind=kind)
+        rows = summary.values("kind").annotate(
+            previous=Sum("reports", filter=Q(month__in=whole["previous"])),
+            current=Sum("reports", filter=Q(month__in=whole["current"])),
+        )
+        for row in rows:
+            add(row["kind"], "previous", row["previous"])
+            add(row["kind"], "current", row["current"])
+
+    edges = {label: _in_days(days) for label, (_months, days) in spans.items()}
+    edges = {label: q for label, q in edges.items() if q is not None}
+    if edges:
+        either = Q()
+        for q in edges.values():
+            either |= q
+        rows = (
+            filterset.without_period()
+            .filter(either, assignments__isnull=False)
+            .values("assignments__group__model_types")
+            .annotate(
+                **{
+                    label: Count("pk", filter=q, distinct=True)  # a join repeats a report
+                    for label, q in edges.items()
+                }
+            )
+        )
+        for row in rows:
+            kind_id = row.pop("assignments__group__model_types")
+            for label, count in row.items():
+                add(kind_id, label, count)
+    return found
+
+
+def _previous_period(filterset) -> tuple[datetime.date, datetime.date]:
+    start, end = filterset.period
+    return a_year_earlier(start), a_year_earlier(end)
+
+
+def _days(first: datetime.date, last: datetime.date) -> tuple[list, list]:
+    """The whole months from ``first`` to ``last`` (both included), and the spans of
+    days left over before and after them, as (first, last) pairs."""
+    whole = [month for month in months(first, last) if month >= first and _last_day(month) <= last]
+    if not whole:
+        return [], [(first, last)]
+    left = []
+    if first < whole[0]:
+        left.append((first, whole[0] - ONE_DAY))
+    if _last_day(whole[-1]) < last:
+        left.append((_last_day(whole[-1]) + ONE_DAY, last))
+    return whole, left
+
+
+def _last_day(month: datetime.date) -> datetime.date:
+    return (month + datetime.timedelta(days=32)).replace(day=1) - ONE_DAY
+
+
+def _in_days(days: list) -> Q | None:
+    if not days:
+        return None
+    q = Q()
+    for first, last in days:
+        q |= Q(created_at__gte=day_start(first), created_at__lt=day_start(last) + ONE_DAY)
+    return q
+
+
+def _summary_serves(filterset) -> bool:
+    """Whether RoutingSummary holds what the filter asks: reports of all units,
+    categories and channels, of all the wards the user sees or of one, in months of
+    the summary's time zone."""
+    if filterset.is_bound and not filterset.form.is_valid():
+        return False
+    if settings.TIME_ZONE != routing_summary.TIME_ZONE:
+        return False
+    user = filterset.user
+    if not (user.is_province_admin or user.is_ward_police):
+        return False
+    return not any(filterset.chosen(name) for name in ("unit", "category", "channel"))
+
+
+def _summary_ward(filterset):
+    """The ward the summary rows are narrowed to, as Report.visible_to and the ward
+    filter narrow the reports; None for all of them (a province administrator)."""
+    ward = filterset.chosen("ward")
+    if ward is not None:
+        return ward
+    user = filterset.user
+    return None if user.is_province_admin else user.police_ward
 
 
 def _table_per_ward(filterset, *, key: str, columns: list, cells) -> Table:

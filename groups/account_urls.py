@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from groups import account_views
+from groups import account_views, token_views
 
 urlpatterns = [
     path("login/", account_views.sign_in, name="login"),
@@ -18,5 +18,11 @@ urlpatterns = [
         "security/sign-out-everywhere/",
         account_views.sign_out_everywhere,
         name="sign_out_everywhere",
+    ),
+    path("security/api-tokens/", token_views.create_api_token, name="create_api_token"),
+    path(
+        "security/api-tokens/<str:pk>/revoke/",
+        token_views.revoke_api_token,
+        name="revoke_api_token",
     ),
 ]

@@ -26,6 +26,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from groups import second_factor, sign_in_lock, staff_sessions
+from groups.models import ApiToken
+from groups.token_views import NewTokenForm
 
 PENDING = "tuquan_pending_sign_in"
 
@@ -191,6 +193,9 @@ def account_security(request):
             "current_key": request.session.session_key,
             "idle_minutes": int(staff_sessions.idle_limit(user).total_seconds() // 60),
             "absolute_hours": settings.SESSION_ABSOLUTE_HOURS,
+            "api_tokens": ApiToken.objects.filter(user=user).live().order_by("-created", "-pk"),
+            "token_form": NewTokenForm(),
+            "token_needs_second_factor": second_factor.is_required(user),
         },
     )
 

@@ -13,6 +13,7 @@ from treebeard.forms import movenodeform_factory
 
 from groups import second_factor, staff_sessions
 from groups.admin_input import AdminInputMixin
+from groups.api_token_admin import ApiTokenAdmin  # noqa: F401 (registers it)
 from groups.audit import Action, record
 from groups.audit_admin import AuditedAdminMixin, AuditEntryAdmin  # noqa: F401 (registers it)
 from groups.models import (
@@ -177,7 +178,9 @@ class AreaAdmin(AuditedAdminMixin, AdminInputMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "code", "depth"]
     list_filter = ["kind", "depth"]
     search_fields = ["name", "code"]
-    ordering = ["path"]
+    # Vietnamese alphabetical order within each tier, as every select of places
+    # (the admin's autocomplete lists come from here too).
+    ordering = ["depth", "name", "path"]
     list_per_page = 100
     actions = [print_ward_posters]
 

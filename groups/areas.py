@@ -107,7 +107,10 @@ def _database_order(names: set[str]) -> dict[str, int]:
     """
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT name FROM unnest(%s::varchar[]) AS t(name) ORDER BY name", [sorted(names)]
+            # The name column's collation (groups.models.PLACE_COLLATION, Vietnamese
+            # order), not the database's default.
+            "SELECT name FROM unnest(%s::varchar[]) AS t(name) ORDER BY name COLLATE vi_places",
+            [sorted(names)],
         )
         return {name: rank for rank, (name,) in enumerate(cursor.fetchall())}
 

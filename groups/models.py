@@ -15,7 +15,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthTokenManager
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from groups.formats import date_text
 
 
 class AreaKind(models.TextChoices):
@@ -44,7 +47,18 @@ RESIDENTIAL_KINDS = (
 KINDS_AT_DEPTH = {1: PROVINCE_KINDS, 2: COMMUNE_KINDS, 3: RESIDENTIAL_KINDS}
 
 
+# Place and group names sort in Vietnamese alphabetical order ("Hạ Long" before
+# "Hoành Bồ", Đ after D): the collation groups/migrations/0020 creates. Every
+# select, filter and export that lists places or groups orders by name
+# (`Area.objects.alphabetical()`), so they all agree.
+PLACE_COLLATION = "vi_places"
+
+
 class AreaQuerySet(MP_NodeQuerySet):
+    def alphabetical(self):
+        """In Vietnamese alphabetical order of the name (the path breaks ties)."""
+        return self.order_by("name", "path")
+
     def provinces(self):
         return self.filter(depth=1)
 
@@ -71,11 +85,15 @@ class AreaQuerySet(MP_NodeQuerySet):
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_province_admin:
-            return self.filter(depth__lte=2) if province else self.communes()
+            areas = self.filter(depth__lte=2) if province else self.communes()
+            # The province first, then its communes/wards in alphabetical order.
+            return areas.order_by("depth", "name", "path")
         if user.is_ward_police:
             return self.filter(pk=user.police_ward_id)
         if own_groups:
-            return self.filter(pk__in=SelfManagementGroup.objects.editable_by(user).values("ward"))
+            return self.filter(
+                pk__in=SelfManagementGroup.objects.editable_by(user).values("ward")
+            ).alphabetical()
         return self.none()
 
 
@@ -93,7 +111,7 @@ class Area(MP_Node):
     """
 
     steplen = 4
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, db_collation=PLACE_COLLATION)
     kind = models.CharField(_("kind"), max_length=32, choices=AreaKind.choices)
     code = models.CharField(
         _("official code"),
@@ -110,6 +128,18 @@ class Area(MP_Node):
             "The commune/ward police's duty number, shown to residents in the public "
             "directory and on posters. Communes, wards and special zones only."
         ),
+    )
+
+    # Printed on the tip-box posters and typed at the start of an SMS or Zalo
+    # message (reports/inbound/): assigned on first print by groups/short_codes.py.
+    short_code = models.CharField(
+        _("short code"),
+        max_length=8,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("Printed on the posters; residents type it in an SMS or Zalo message."),
     )
 
     objects = AreaManager()
@@ -280,7 +310,7 @@ class SelfManagementGroup(models.Model):
         ACTIVE = "active", _("Active")
         DISSOLVED = "dissolved", _("Dissolved")
 
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("name"), max_length=255, db_collation=PLACE_COLLATION)
     ward = models.ForeignKey(
         Area,
         verbose_name=_("commune/ward"),
@@ -324,8 +354,8 @@ class SelfManagementGroup(models.Model):
             "“Tổ trưởng: 0912 345 678”. Leave empty to show no contact."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = GroupQuerySet.as_manager()
 
@@ -741,7 +771,7 @@ class StaffSession(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} ({self.signed_in_at:%Y-%m-%d %H:%M})"
+        return f"{self.user} ({date_text(self.signed_in_at)})"
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -827,4 +857,61 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username or '-'} {self.action}"
+        return f"{date_text(self.at)} {self.actor_username or '-'} {self.action}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """One's own tokens; a superuser (who manages logins) sees everyone's."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(user=user)
+
+    def live(self):
+        return self.filter(expiry__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    """A token another system or app signs in to the API with (groups/api/tokens.py).
+
+    django-rest-knox's token (settings.KNOX_TOKEN_MODEL): only a SHA-512 hash of the
+    token is kept, with its first characters to find it; the token itself is
+    shown once, when it is made. Named, so that its owner can tell them apart in
+    their account page; always with an expiry. Deleted with its user.
+    """
+
+    digest = models.CharField(_("hash of the token"), max_length=128, unique=True, editable=False)
+    token_key = models.CharField(
+        _("beginning of the token"), max_length=25, db_index=True, editable=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        # The name knox reads a user's tokens by.
+        related_name="auth_token_set",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expiry = models.DateTimeField(_("expires"))
+    # An administrator who made the token for someone else; empty when they made it themselves.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = AuthTokenManager.from_queryset(ApiTokenQuerySet)()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.token_key}…)"

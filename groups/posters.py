@@ -3,9 +3,11 @@ the report form with the place chosen (groups/place_links.py).
 
 Posters hang in the street, so they say only what the public directory says:
 who runs the service, the place, the group's public contact if it gave one, the
-ward police's duty number and 113/114/115. They are drawn in Vietnamese, the
-language of the street, with xhtml2pdf and DejaVu Serif as the mediation
-documents are; the QR code is a PNG drawn by segno.
+ward police's duty number and 113/114/115; where the deployment takes reports by
+SMS or Zalo (reports/inbound/), the number, the Official Account and the place's
+short code (groups/short_codes.py) to write first, and the tip keyword. They are
+drawn in Vietnamese, the language of the street, with xhtml2pdf and DejaVu Serif
+as the mediation documents are; the QR code is a PNG drawn by segno.
 
 Who prints: anyone who sees a group (``visible_to``) prints its poster; a whole
 commune/ward's posters in one PDF are for province administrators and that
@@ -29,6 +31,7 @@ from groups import directory
 from groups.identity import service_identity
 from groups.models import Area, SelfManagementGroup
 from groups.place_links import report_path
+from groups.short_codes import short_code_for
 
 POSTER_LANGUAGE = "vi"
 TEMPLATE = "directory/posters.html"
@@ -50,6 +53,9 @@ class Poster:
     url: str  # what the QR code opens
     public_contact: str
     police_phone: str
+    # What to type first in an SMS or Zalo message (reports/inbound/); empty when
+    # the deployment takes no messages.
+    short_code: str = ""
 
     @property
     def ward_in_sentence(self) -> str:
@@ -110,7 +116,34 @@ def group_poster(group: SelfManagementGroup) -> Poster:
         url=absolute_report_url(group.unit_id or group.ward_id),
         public_contact=group.public_contact,
         police_phone=group.ward.police_phone,
+        short_code=_short_code(group.unit if group.unit_id else group.ward),
     )
+
+
+@dataclass(frozen=True)
+class MessageChannels:
+    """How residents may also write in, from settings (reports/inbound/, docs/inbound.md)."""
+
+    sms_number: str
+    sms_keyword: str
+    zalo_name: str
+
+    @property
+    def any(self) -> bool:
+        return bool(self.sms_number or self.zalo_name)
+
+
+def message_channels() -> MessageChannels:
+    return MessageChannels(
+        sms_number=settings.SMS_INBOUND_NUMBER if settings.SMS_INBOUND_SECRET else "",
+        sms_keyword=settings.SMS_INBOUND_KEYWORD,
+        zalo_name=settings.ZALO_OA_NAME if settings.ZALO_OA_SECRET_KEY else "",
+    )
+
+
+def _short_code(area: Area) -> str:
+    # Only a deployment that takes messages gives its places codes.
+    return short_code_for(area) if message_channels().any else ""
 
 
 def ward_posters(ward: Area) -> list[Poster]:
@@ -123,6 +156,7 @@ def ward_posters(ward: Area) -> list[Poster]:
             url=absolute_report_url(ward.pk),
             public_contact="",
             police_phone=ward.police_phone,
+            short_code=_short_code(ward),
         )
     ]
     for group in directory.public_groups(ward):
@@ -140,6 +174,7 @@ def render_posters(posters: list[Poster]) -> bytes:
                 "posters": posters,
                 "identity": service_identity(),
                 "emergency_numbers": directory.EMERGENCY_NUMBERS,
+                "channels": message_channels(),
             },
         )
     fonts = _font_folder()

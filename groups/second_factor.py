@@ -20,6 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from groups import security_events
+from groups.models import ApiToken
 
 RECOVERY_DEVICE_NAME = "recovery"
 RECOVERY_CODE_COUNT = 10
@@ -117,11 +118,14 @@ def recovery_codes_left(user) -> int:
 def reset(*, user, by, request=None) -> None:
     """Removes every second factor of ``user`` (a lost or stolen phone).
 
-    Their sessions end with it (django-otp checks the device on every request);
+    Their sessions end with it (django-otp checks the device on every request),
+    and their API tokens are deleted;
     if the second factor is required they enrol a new phone at the next sign-in.
     """
     for model in (TOTPDevice, StaticDevice):
         model.objects.filter(user=user).delete()
+    # A token must not outlive the second factor it was made with (groups/api/tokens.py).
+    ApiToken.objects.filter(user=user).delete()
     security_events.emit(security_events.SECOND_FACTOR_RESET, user=user, by=by, request=request)
 
 

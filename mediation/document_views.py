@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from groups.audit import Action, record
 from groups.caching import private
 from groups.inputs import ascii_int, parse_year
-from groups.models import Area, SelfManagementGroup
+from groups.models import Area
 from mediation.documents import (
     CASE_DOCUMENTS,
     LOGBOOK_TEMPLATE,
@@ -30,8 +30,8 @@ from mediation.documents import (
 )
 from mediation.export import statistics_workbook
 from mediation.forms import StatisticsForm
-from mediation.models import MediationCase, Status, mediating_groups
-from mediation.stats import Period, statistics
+from mediation.models import MediationCase, Status
+from mediation.stats import Period, may_count, statistics
 
 
 def _language(request) -> str:
@@ -125,23 +125,16 @@ def logbook(request):
 # Statistics
 
 
-def _may_count(user) -> bool:
-    return (
-        user.is_province_admin
-        or user.is_ward_police
-        or SelfManagementGroup.objects.filter(pk__in=mediating_groups(user)).exists()
-    )
-
-
 def _areas(user):
     return Area.objects.pickable_by(user, province=True)
 
 
-def _statistics(request):
+def requested_statistics(request):
     """The figures the request asks for, within what the user may count; None if the
-    form is wrong (the form then carries the errors)."""
+    form is wrong (the form then carries the errors). The statistics page, its export
+    and the API (mediation/api.py) ask here."""
     user = request.user
-    if not _may_count(user):
+    if not may_count(user):
         raise PermissionDenied
     data = request.GET if "year" in request.GET else {"year": timezone.localdate().year}
     form = StatisticsForm(data, areas=_areas(user))
@@ -166,7 +159,7 @@ def _statistics(request):
 @login_required
 @private
 def statistics_page(request):
-    form, stats, scope = _statistics(request)
+    form, stats, scope = requested_statistics(request)
     query = request.GET.urlencode()
     return render(
         request,
@@ -186,7 +179,7 @@ def statistics_page(request):
 @login_required
 @private
 def statistics_xlsx(request):
-    _form, stats, scope = _statistics(request)
+    _form, stats, scope = requested_statistics(request)
     if stats is None:
         return HttpResponse(_("Check the period and the area."), status=400)
     response = HttpResponse(

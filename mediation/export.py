@@ -12,7 +12,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from groups.formats import date_text
 from mediation.stats import Figures, Row, Statistics
+from reports.spreadsheets import sheet_name
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -42,11 +44,11 @@ def statistics_workbook(*, stats: Statistics, scope: str) -> bytes:
     first = workbook.active
     if stats.per:
         _sheet(first, stats=stats, scope=scope, heading=str(stats.row_heading), rows=stats.rows)
-        first.title = _("Summary")[:31]
-        by_kind = workbook.create_sheet(_("By kind of dispute")[:31])
+        first.title = sheet_name(_("Summary"))
+        by_kind = workbook.create_sheet(sheet_name(_("By kind of dispute"), taken=[first.title]))
     else:
         by_kind = first
-        by_kind.title = _("By kind of dispute")[:31]
+        by_kind.title = sheet_name(_("By kind of dispute"))
     _sheet(by_kind, stats=stats, scope=scope, heading=_("Kind of dispute"), rows=stats.by_kind)
     out = io.BytesIO()
     workbook.save(out)
@@ -63,8 +65,8 @@ def _sheet(sheet, *, stats: Statistics, scope: str, heading: str, rows: list[Row
         1,
         _("Period: %(start)s to %(end)s")
         % {
-            "start": stats.period.start.strftime("%d/%m/%Y"),
-            "end": stats.period.end.strftime("%d/%m/%Y"),
+            "start": date_text(stats.period.start),
+            "end": date_text(stats.period.end),
         },
     )
     for row in (1, 2, 3):

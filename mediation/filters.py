@@ -5,10 +5,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import SelfManagementGroup
+from groups.text_search import SearchFilter
 from mediation.models import DisputeKind, MediationCase, Status
+from mediation.search import search_cases
 
 
 class CaseFilter(django_filters.FilterSet):
+    q = SearchFilter(method="filter_search")
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Status.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -36,6 +39,9 @@ class CaseFilter(django_filters.FilterSet):
     class Meta:
         model = MediationCase
         fields = ["status", "kind", "group"]
+
+    def filter_search(self, queryset, name, value):
+        return search_cases(queryset, query=value)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

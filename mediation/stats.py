@@ -29,7 +29,8 @@ from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from mediation.models import OPEN_STATUSES, DisputeKind, Status
+from groups.models import SelfManagementGroup
+from mediation.models import OPEN_STATUSES, DisputeKind, Status, mediating_groups
 
 DONE_STATUSES = (Status.SUCCESSFUL, Status.UNSUCCESSFUL, Status.WITHDRAWN)
 
@@ -186,3 +187,13 @@ def statistics(*, cases: QuerySet, period: Period, per: str | None = None) -> St
             for row in window.values(key, label).annotate(**aggregates).order_by(label, key)
         ]
     return Statistics(period=period, total=total, by_kind=by_kind, rows=rows, per=per)
+
+
+def may_count(user) -> bool:
+    """Who may open the statistics page (and is shown its link): province
+    administrators, ward police, and people in a mediation group."""
+    return (
+        user.is_province_admin
+        or user.is_ward_police
+        or SelfManagementGroup.objects.filter(pk__in=mediating_groups(user)).exists()
+    )

@@ -36,6 +36,7 @@ from mediation.forms import (
 from mediation.intake import groups_for_report, groups_open_to, open_case, open_case_from_report
 from mediation.models import CaseMediator, CaseParty, MediationCase, Status
 from mediation.sessions import record_session
+from mediation.stats import may_count
 from reports.handling_forms import add_domain_error
 from reports.models import Report
 
@@ -69,6 +70,7 @@ def case_list(request):
             "page": page,
             "query": query.urlencode(),
             "may_open": groups_open_to(request.user).exists(),
+            "may_count": may_count(request.user),
             "logbook_groups": logbook_groups(request.user),
         },
     )

@@ -44,10 +44,14 @@ class HotspotAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(PatrolSchedule)
 class PatrolScheduleAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "group", "rule", "start_time", "end_time", "starts_on", "ends_on"]
+    list_display = ["title", "group", "when", "starts_on", "ends_on"]
     search_fields = ["title", "group__name"]
     autocomplete_fields = ["group", "area", "team", "hotspots"]
     list_select_related = ["group"]
+
+    @admin.display(description=_("when"))
+    def when(self, obj):
+        return obj.in_words
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

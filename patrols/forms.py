@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.inputs import DayField, MonthField, TimeInRangeField
 from groups.models import Area, Member, Membership
+from groups.text_search import SearchField
 from patrols.logbook import PartnerEntry
 from patrols.models import (
     Hotspot,
@@ -103,7 +104,9 @@ class ScheduleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.group = group
         self.fields["rule"].required = False
-        self.fields["area"].queryset = Area.objects.within(group.ward).filter(depth=3)
+        self.fields["area"].queryset = (
+            Area.objects.within(group.ward).filter(depth=3).alphabetical()
+        )
         self.fields["area"].empty_label = _("The group's whole area")
         self.fields["team"].queryset = current_members(group)
         self.fields["hotspots"].queryset = (
@@ -143,7 +146,9 @@ class ShiftForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.within(self.instance.group.ward).filter(depth=3)
+        self.fields["area"].queryset = (
+            Area.objects.within(self.instance.group.ward).filter(depth=3).alphabetical()
+        )
         self.fields["area"].empty_label = _("The group's whole area")
 
 
@@ -475,6 +480,7 @@ class HotspotForm(forms.ModelForm):
 
 
 class HotspotFilterForm(forms.Form):
+    q = SearchField()
     days = forms.IntegerField(
         label=_("Not checked for at least (days)"),
         min_value=1,

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from groups.caching import private
-from groups.models import Area
 from patrols.forms import HotspotFilterForm, HotspotForm
-from patrols.hotspots import may_register_hotspots, save_hotspot
+from patrols.hotspot_search import search_hotspots
+from patrols.hotspots import may_register_hotspots, save_hotspot, wards_for
 from patrols.models import Hotspot, HotspotCheckIn
 
 PAGE_SIZE = 50
@@ -33,6 +33,7 @@ def hotspot_list(request):
             hotspots = hotspots.not_checked_for(days)
         if form.cleaned_data["kind"]:
             hotspots = hotspots.filter(kind=form.cleaned_data["kind"])
+        hotspots = search_hotspots(hotspots, query=form.cleaned_data["q"])
     # Never checked first, then the longest unchecked; the riskiest first among equals.
     hotspots = hotspots.order_by(F("last_checked_at").asc(nulls_first=True), "-risk", "name", "pk")
     page = Paginator(hotspots, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -68,11 +69,6 @@ def hotspot_detail(request, pk):
         "may_edit": Hotspot.objects.editable_by(request.user).filter(pk=hotspot.pk).exists(),
     }
     return render(request, "patrols/hotspot_detail.html", context)
-
-
-def wards_for(user):
-    """The communes/wards where the user may register hotspots."""
-    return Area.objects.pickable_by(user, own_groups=True)
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import Membership
+from groups.models import Area, Membership
 from patrols.models import Hotspot
 
 
@@ -25,6 +25,11 @@ def save_hotspot(*, hotspot: Hotspot, by) -> Hotspot:
             # Rolls the save back.
             raise PermissionDenied(_("You may only register hotspots in your own area."))
     return hotspot
+
+
+def wards_for(user):
+    """The communes/wards where the user may register hotspots (the form's choices)."""
+    return Area.objects.pickable_by(user, own_groups=True)
 
 
 def may_register_hotspots(user) -> bool:

@@ -34,7 +34,6 @@ from patrols.forms import (
 )
 from patrols.incidents import report_incident
 from patrols.models import (
-    Hotspot,
     HotspotCheckIn,
     LogStatus,
     PatrolLog,
@@ -59,14 +58,10 @@ def _fetch(request, pk) -> PatrolLog:
     )
 
 
-def _hotspots(user, log: PatrolLog):
-    return Hotspot.objects.visible_to(user).active().filter(ward=log.shift.group.ward_id)
-
-
 def _context(request, log: PatrolLog, **forms) -> dict:
     user = request.user
     members, partners = logbook.attendance_choices(log)
-    hotspots = _hotspots(user, log)
+    hotspots = logbook.checkable_hotspots(user, log)
     on_route = []
     if log.shift.schedule_id:
         # A key per form: without JavaScript each hotspot's form posts its own.
@@ -151,7 +146,7 @@ def log_attendance(request, pk):
 @login_required
 def log_checkin(request, pk):
     log = _fetch(request, pk)
-    form = CheckInForm(request.POST, hotspots=_hotspots(request.user, log))
+    form = CheckInForm(request.POST, hotspots=logbook.checkable_hotspots(request.user, log))
     if not form.is_valid():
         return _respond(request, log, status=400, checkin_form=form)
     data = form.cleaned_data
@@ -220,7 +215,7 @@ def log_incident(request, pk):
     log = _fetch(request, pk)
     if not PatrolLog.objects.editable_by(request.user).filter(pk=log.pk).exists():
         raise PermissionDenied
-    hotspots = _hotspots(request.user, log)
+    hotspots = logbook.checkable_hotspots(request.user, log)
     form = PatrolIncidentForm(
         request.POST or None,
         request.FILES or None,

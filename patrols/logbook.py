@@ -113,6 +113,12 @@ def start_log(*, shift: PatrolShift, by, key: uuid.UUID, at=None) -> Outcome:
     return Outcome(log=log)
 
 
+def checkable_hotspots(user, log: PatrolLog):
+    """The hotspots `user` may check in at on `log`'s patrol: active, of the group's
+    commune/ward, seen by the user. The log page and the API offer these."""
+    return Hotspot.objects.visible_to(user).active().filter(ward=log.shift.group.ward_id)
+
+
 def attendance_choices(log: PatrolLog) -> tuple[list[Member], list[ShiftPartner]]:
     """Who can be marked: the members booked and every current member of the group, then
     the shift's partners."""

@@ -43,6 +43,7 @@ from patrols.models import (
     PatrolShift,
     ShiftAssignment,
     ShiftPartner,
+    groups_loggable_by,
     local_midnight,
 )
 
@@ -188,6 +189,8 @@ def calendar(request, group_pk):
         "next": following,
         "today": timezone.localdate(),
         "may_edit": _may_edit(request.user, group),
+        # Police watch a group's calendar; only its members (and administrators) log.
+        "may_log": groups_loggable_by(request.user).filter(pk=group.pk).exists(),
     }
     template = "patrols/_calendar.html" if wants_partial(request) else "patrols/calendar.html"
     response = render(request, template, context)

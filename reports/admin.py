@@ -31,6 +31,7 @@ class CategoryAdmin(AuditedAdminMixin, AdminInputMixin, admin.ModelAdmin):
         "counts_working_hours",
         "allows_anonymous",
         "about_the_group",
+        "publish_description",
         "retention_days",
         "order",
         "active",
@@ -317,3 +318,6 @@ class HolidayAdmin(AuditedAdminMixin, AdminInputMixin, admin.ModelAdmin):
 
 # The escalation chain has an admin module of its own.
 from reports.escalation import admin as escalation_admin  # noqa: E402, F401
+
+# And the client systems of Open311.
+from reports.open311 import admin as open311_admin  # noqa: E402, F401

@@ -6,7 +6,9 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.text_search import SearchFilter
 from reports.models import OPEN_STATUSES, Category, Report, Severity, Status
+from reports.search import search_reports
 
 # Most severe last, so "-severity" puts urgent reports first.
 SEVERITY_RANK = Case(
@@ -45,6 +47,7 @@ class ReportOrdering(django_filters.OrderingFilter):
 
 
 class ReportFilter(django_filters.FilterSet):
+    q = SearchFilter(method="filter_search")
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Status.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -87,6 +90,9 @@ class ReportFilter(django_filters.FilterSet):
     class Meta:
         model = Report
         fields = ["status", "category", "severity", "overdue"]
+
+    def filter_search(self, queryset, name, value):
+        return search_reports(queryset, query=value)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.inputs import MomentField, ascii_int
 from groups.models import Area
 from reports import receipts
-from reports.models import Category, Channel
+from reports.models import SELF_SERVICE_CHANNELS, Category, Channel
 from reports.photos import clean_photo
 from reports.tracking import MAX_MESSAGE_LENGTH
 
@@ -67,13 +67,25 @@ class MultiplePhotoField(forms.FileField):
         return cleaned
 
 
+class PlaceField(forms.ModelChoiceField):
+    """A commune/ward or unit choice that first looks among the places the form has
+    already read (`known`, by id): the form reads both in one query."""
+
+    known: dict = {}
+
+    def to_python(self, value):
+        place = self.known.get(ascii_int(value))
+        return place if place is not None else super().to_python(value)
+
+
 class ReportForm(forms.Form):
     """A report or tip as a resident gives it. Members logging a report use
     `LoggedReportForm`, which adds the channel."""
 
     category = forms.ModelChoiceField(
         label=_("What is it about?"),
-        queryset=Category.objects.filter(active=True),
+        # With its escalation rule: the intake schedules the first escalation from it.
+        queryset=Category.objects.filter(active=True).select_related("escalation_rule"),
         empty_label=_("Choose a category"),
     )
     description = forms.CharField(
@@ -95,14 +107,14 @@ class ReportForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Leave empty if it is happening now."),
     )
-    ward = forms.ModelChoiceField(
+    ward = PlaceField(
         label=_("Commune / ward"),
-        queryset=Area.objects.communes(),
+        queryset=Area.objects.communes().alphabetical(),
         empty_label=_("Choose the commune or ward"),
     )
-    unit = forms.ModelChoiceField(
+    unit = PlaceField(
         label=_("Residential unit (village, residential group)"),
-        queryset=Area.objects.residential_units(),
+        queryset=Area.objects.residential_units().alphabetical(),
         required=False,
         empty_label=_("Not sure / not listed"),
     )
@@ -181,13 +193,33 @@ class ReportForm(forms.Form):
                 "hx-swap": "innerHTML",
             }
         )
-        self.fields["unit"].widget.choices = unit_choices(
-            ward=self._chosen_ward(), empty_label=self.fields["unit"].empty_label
-        )
+        if self.is_bound:
+            self._read_places()
+        # Built only when the form is shown: a valid POST never shows it, and
+        # the list costs two queries (a callable is called when the select renders).
+        self.fields["unit"].widget.choices = self._unit_choices
+
+    def _unit_choices(self) -> list:
+        return unit_choices(ward=self._chosen_ward(), empty_label=self.fields["unit"].empty_label)
+
+    def _read_places(self):
+        """The chosen commune/ward and unit in one query, for their fields to take."""
+        ward_id = ascii_int(self["ward"].value())
+        unit_id = ascii_int(self["unit"].value())
+        wanted = [pk for pk in (ward_id, unit_id) if pk]
+        if not wanted:
+            return
+        # The depths of Area.objects.communes() and .residential_units().
+        places = {(place.pk, place.depth): place for place in Area.objects.filter(pk__in=wanted)}
+        self.fields["ward"].known = {ward_id: places[ward_id, 2]} if (ward_id, 2) in places else {}
+        self.fields["unit"].known = {unit_id: places[unit_id, 3]} if (unit_id, 3) in places else {}
 
     def _chosen_ward(self):
         ward_id = ascii_int(self["ward"].value())
-        return Area.objects.communes().filter(pk=ward_id).first() if ward_id else None
+        if not ward_id:
+            return None
+        known = self.fields["ward"].known.get(ward_id)
+        return known or Area.objects.communes().filter(pk=ward_id).first()
 
     def clean_phone(self):
         phone = _PHONE_DECORATION.sub("", self.cleaned_data["phone"])
@@ -258,7 +290,9 @@ class LoggedReportForm(ReportForm):
 
     channel = forms.ChoiceField(
         label=_("How did it reach you?"),
-        choices=[(value, label) for value, label in Channel.choices if value != Channel.WEB],
+        choices=[
+            (value, label) for value, label in Channel.choices if value not in SELF_SERVICE_CHANNELS
+        ],
     )
     # Members are signed in; the honeypot is for the public form only.
     website = None
@@ -301,11 +335,13 @@ def unit_choices(*, ward, empty_label) -> list:
     """
     if ward is not None:
         return [("", empty_label)] + [
-            (unit.pk, unit.name) for unit in Area.objects.within(ward).filter(depth=3)
+            (unit.pk, unit.name)
+            for unit in Area.objects.within(ward).filter(depth=3).alphabetical()
         ]
-    ward_names = dict(Area.objects.communes().values_list("path", "name"))
-    grouped: dict[str, list] = {}
-    for unit in Area.objects.residential_units():
+    # Wards in alphabetical order (a dict keeps the order they are first met in).
+    ward_names = dict(Area.objects.communes().alphabetical().values_list("path", "name"))
+    grouped: dict[str, list] = {name: [] for name in ward_names.values()}
+    for unit in Area.objects.residential_units().alphabetical():
         ward_path = unit.path[: 2 * Area.steplen]
         grouped.setdefault(ward_names.get(ward_path, ""), []).append((unit.pk, unit.name))
-    return [("", empty_label), *grouped.items()]
+    return [("", empty_label), *((name, units) for name, units in grouped.items() if units)]

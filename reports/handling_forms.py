@@ -35,6 +35,26 @@ class TransitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     public = forms.BooleanField(label=_("The reporter may read this note"), required=False)
+    # A move cannot be taken back: the first post shows what will happen, and only
+    # the second, from the confirmation step, carries this (reports/views.py).
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+def action_name(*, target: str, current: str) -> str:
+    """The words of the button that moves a report from `current` to `target`, as
+    the detail page's actions and their confirmation step say them."""
+    if target == Status.IN_PROGRESS:
+        if current == Status.RESOLVED:
+            return _("Reopen")
+        if current == Status.REFERRED:
+            return _("Take over")
+        return _("Start work")
+    return {
+        Status.ACKNOWLEDGED: _("Acknowledge"),
+        Status.RESOLVED: _("Resolve"),
+        Status.REFERRED: _("Refer to police"),
+        Status.REJECTED: _("Reject"),
+    }.get(target, Status(target).label)
 
 
 class MergeForm(forms.Form):

@@ -10,10 +10,10 @@ hashes, routes the report and writes the groups' leaders' notices to the outbox
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
-from reports import receipts, routing
+from groups.leaders import leader_addresses_of_each
+from reports import intake_statement, receipts, routing
 from reports.escalation import chain as escalation
 from reports.escalation import notifications
 from reports.escalation.deadlines import deadline_for
@@ -48,61 +48,78 @@ def submit_report(
     if anonymous:
         passphrase = data.get("passphrase") or receipts.new_passphrase()
     now = timezone.now()
+    ward, unit = data["ward"], data.get("unit")
+    police_only = routing.is_police_only(
+        category=category, concerns_group_member=bool(data.get("concerns_group_member"))
+    )
+    # Reads first, then the writes in one statement: the groups,
+    # their leaders and the holidays change by hand, rarely, and a report routed
+    # a moment before such a change is routed as it would have been then.
+    groups = []
+    if not police_only:
+        # With their leaders' addresses, in the same query.
+        groups = list(
+            leader_addresses_of_each(routing.groups_for(category=category, ward=ward, unit=unit))
+        )
+    leaders = notifications.leaders_of(groups)
+    due_at = deadline_for(category=category, start=now)
+    report = Report(
+        category=category,
+        description=data["description"],
+        occurred_at=data.get("occurred_at") or now,
+        ward=ward,
+        unit=unit,
+        address=data.get("address", ""),
+        latitude=data.get("latitude"),
+        longitude=data.get("longitude"),
+        channel=channel,
+        is_anonymous=anonymous,
+        police_only=police_only,
+        due_at=due_at,
+        created_at=now,
+        logged_by=logged_by,
+        receipt_digest=receipts.receipt_digests(code)[0],
+        passphrase_hash=receipts.hash_passphrase(passphrase) if anonymous else "",
+    )
+    escalation.schedule(report=report)
+    if not groups:
+        # No group may handle it: it goes straight to the ward police.
+        report.escalate_at, report.remind_at = now, None
+    contact = None
+    if not anonymous and (data.get("name") or data.get("phone")):
+        contact = ReporterContact(
+            report=report, name=data.get("name", ""), phone=data.get("phone", "")
+        )
+    if leaders or photos:
+        # Their links and file names carry the report's id: take it before writing.
+        report.pk = intake_statement.reserve_id(Report)
+    notices = notifications.new_report_notices(report=report, now=now, leaders=leaders)
     saved_files = []
     try:
-        with transaction.atomic():
-            report = Report(
-                category=category,
-                description=data["description"],
-                occurred_at=data.get("occurred_at") or now,
-                ward=data["ward"],
-                unit=data.get("unit"),
-                address=data.get("address", ""),
-                latitude=data.get("latitude"),
-                longitude=data.get("longitude"),
-                channel=channel,
-                is_anonymous=anonymous,
-                police_only=routing.is_police_only(
-                    category=category,
-                    concerns_group_member=bool(data.get("concerns_group_member")),
-                ),
-                due_at=deadline_for(category=category, start=now),
-                created_at=now,
-                logged_by=logged_by,
-                receipt_digest=receipts.receipt_digests(code)[0],
-                passphrase_hash=receipts.hash_passphrase(passphrase) if anonymous else "",
-            )
-            escalation.schedule(report=report)
-            report.save(force_insert=True)
-            if not anonymous and (data.get("name") or data.get("phone")):
-                ReporterContact.objects.create(
-                    report=report, name=data.get("name", ""), phone=data.get("phone", "")
-                )
-            for photo in photos:
-                row = ReportPhoto(report=report)
-                row.image.save(photo.name, photo, save=True)
-                saved_files.append(row.image.name)
-            assignments = []
-            if not report.police_only:
-                assignments = ReportAssignment.objects.bulk_create(
-                    ReportAssignment(report=report, group=group)
-                    for group in routing.groups_for(
-                        category=category, ward=report.ward, unit=report.unit
-                    )
-                )
-            if not assignments:
-                # No group may handle it: it goes straight to the ward police.
-                report.escalate_at, report.remind_at = now, None
-                report.save(update_fields=["escalate_at", "remind_at"])
-            ReportEvent.objects.create(
-                report=report, kind=ReportEvent.Kind.CREATED, public=True, created_at=now
-            )
-            # In the outbox first: the message only hastens it (reports/escalation/outbox.py).
-            notifications.queue_new_report_notices(report=report, now=now)
-            notify_leaders_of_new_report.delay_on_commit(report.pk)
+        photo_rows = []
+        for photo in photos:
+            row = ReportPhoto(report=report)
+            row.image.save(photo.name, photo, save=False)
+            saved_files.append(row.image.name)
+            photo_rows.append(row)
+        dependents = [
+            *([contact] if contact else []),
+            *photo_rows,
+            *(ReportAssignment(report=report, group=group) for group in groups),
+            ReportEvent(report=report, kind=ReportEvent.Kind.CREATED, public=True, created_at=now),
+            # In the outbox: the message after commit only hastens it (escalation/outbox.py).
+            *notices,
+        ]
+        # One statement, atomic by itself (reports/intake_statement.py).
+        intake_statement.insert_with_dependents(report=report, dependents=dependents)
     except BaseException:
         # Files are not transactional: take back what this failed attempt wrote.
         for name in saved_files:
             ReportPhoto._meta.get_field("image").storage.delete(name)
         raise
+    for row in dependents:
+        row.report = report
+    if notices:
+        # Nothing to hasten when no leader is to be told: no broker round trip.
+        notify_leaders_of_new_report.delay_on_commit(report.pk)
     return Receipt(report=report, code=code, passphrase=passphrase)

@@ -3,7 +3,8 @@
 When a view fails, Django's error report (the email to ADMINS, the technical
 500 page) lists the request's headers, cookies, POST data, uploaded file
 names, the signed-in user and every local variable of the traceback. For the
-public report pages (reports/public_urls.py, all under /report/) that would
+public report pages (reports/public_urls.py, all under /report/, the public
+API under /api/v1/public/ and Open311 under /open311/) that would
 be the sender's IP address, device, name and phone, so there the report keeps
 only the method, the path and the traceback's code lines.
 
@@ -16,6 +17,10 @@ from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 # The prefix of every URL in reports/public_urls.py. Not "/reports/": that is
 # the signed-in handlers' inbox, whose error reports stay as Django makes them.
 REPORTER_PATH_PREFIX = "/report/"
+# The same residents through an app (reports/public_api_urls.py), another
+# system (reports/open311/urls.py) or the SMS and Zalo webhooks
+# (reports/inbound/), whose locals hold the sender's number.
+REPORTER_PATH_PREFIXES = (REPORTER_PATH_PREFIX, "/api/v1/public/", "/open311/", "/inbound/")
 
 # Request metadata that says nothing about who sent the request. An allow-list,
 # so a header a proxy adds later (X-Real-IP, CF-Connecting-IP, …) stays out too.
@@ -36,11 +41,11 @@ _HARMLESS_META = frozenset(
 
 
 def is_reporter_request(request) -> bool:
-    return request is not None and request.path_info.startswith(REPORTER_PATH_PREFIX)
+    return request is not None and request.path_info.startswith(REPORTER_PATH_PREFIXES)
 
 
 class ReporterPrivacyFilter(SafeExceptionReporterFilter):
-    """Django's filter, plus: nothing about the sender for /report/ requests.
+    """Django's filter, plus: nothing about the sender for /report/ and /inbound/ requests.
 
     Applies with DEBUG on as well: a development error page is still copied
     into bug reports.

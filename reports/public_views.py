@@ -2,8 +2,9 @@
 
 Nothing here writes who the sender is. The rate limit counts a keyed hash of
 the address in Redis (reports/ratelimit.py), error reports for these URLs
-leave the sender out (reports/privacy.py), and the session holds only the
-receipt until it is shown once, then only the id of the report being followed.
+leave the sender out (reports/privacy.py), the receipt waits for its page in
+Redis only (reports/receipt_handoff.py), and the session holds only the id of
+the report being followed.
 """
 
 from django import forms
@@ -19,12 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from groups.inputs import ascii_int
 from groups.models import Area
 from groups.place_links import PLACE_PARAM, chosen_place
-from reports import ratelimit, receipts, tracking
+from reports import ratelimit, receipt_handoff, receipts, tracking
 from reports.forms import ReporterMessageForm, ReportForm, TrackForm, unit_choices
 from reports.intake import submit_report
 from reports.models import Channel, Report
 
-RECEIPT_SESSION_KEY = "reports.receipt"
 TRACKING_SESSION_KEY = "reports.tracking"
 
 LIMITED_MESSAGE = _(
@@ -58,17 +58,24 @@ def new_report(request):
         passphrase = None
         if form.cleaned_data["anonymous"]:
             passphrase = form.cleaned_data["passphrase"] or receipts.new_passphrase()
-        request.session[RECEIPT_SESSION_KEY] = {
-            "code": receipts.new_receipt_code(),
-            "passphrase": passphrase,
-        }
-        return redirect("public:receipt")
+        return _hand_over(request, code=receipts.new_receipt_code(), passphrase=passphrase)
     receipt = submit_report(
         data=form.cleaned_data, channel=Channel.WEB, photos=form.cleaned_data["photos"]
     )
-    # Until the receipt page shows it once (see `receipt`); never stored elsewhere.
-    request.session[RECEIPT_SESSION_KEY] = {"code": receipt.code, "passphrase": receipt.passphrase}
-    return redirect("public:receipt")
+    return _hand_over(request, code=receipt.code, passphrase=receipt.passphrase)
+
+
+def _hand_over(request, *, code: str, passphrase: str | None):
+    """To the receipt page, which shows it once (reports/receipt_handoff.py).
+
+    Without Redis the receipt is shown in this answer: the report is saved,
+    and the resident must see the receipt whatever the store's state.
+    """
+    response = redirect("public:receipt")
+    if receipt_handoff.hand_over(response, code=code, passphrase=passphrase, path=response.url):
+        return response
+    shown = receipt_handoff.HandedReceipt(code=code, passphrase=passphrase)
+    return render(request, "reports/public/receipt.html", {"receipt": shown})
 
 
 def _render_new(request, form, *, limited=False, photos_lost=False):
@@ -118,8 +125,10 @@ def unit_options(request):
 @require_GET
 def receipt(request):
     """Shows the receipt of the report just sent, once: it is kept nowhere else."""
-    shown = request.session.pop(RECEIPT_SESSION_KEY, None)
-    return render(request, "reports/public/receipt.html", {"receipt": shown})
+    shown = receipt_handoff.take(request)
+    response = render(request, "reports/public/receipt.html", {"receipt": shown})
+    receipt_handoff.forget(request, response)
+    return response
 
 
 # Following a report ------------------------------------------------------

@@ -71,13 +71,17 @@ def allow(request, *, scope: str) -> bool:
 def _count(key: str, *, window_seconds: int) -> int:
     # A fixed window: the first attempt creates the counter with the window as
     # its lifetime; later ones only increment it, so the window does not slide.
-    cache.add(key, 0, timeout=window_seconds)
-    try:
-        return cache.incr(key)
-    except ValueError:
-        # The window ended between add and incr: this opens the next one.
-        cache.add(key, 1, timeout=window_seconds)
-        return 1
+    # One round trip, atomic (MULTI/EXEC): the counter cannot expire between
+    # the two commands and live on without a lifetime. The key and the plain
+    # integer are those of the cache API, so cache.get/delete see the same counter.
+    full_key = cache.make_and_validate_key(key)
+    # Django's RedisCache keeps its redis-py client behind `_cache` (Django 5.2).
+    client = cache._cache.get_client(full_key, write=True)
+    with client.pipeline(transaction=True) as pipe:
+        pipe.set(full_key, 0, ex=window_seconds, nx=True)
+        pipe.incr(full_key)
+        _created, count = pipe.execute()
+    return count
 
 
 def _bucket(address: str) -> str:

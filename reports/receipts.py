@@ -7,7 +7,9 @@ open a tipster's thread:
   derived from SECRET_KEY). Guessing is hopeless at 80 bits, and the hash can be
   looked up directly, which a salted password hash could not;
 - a passphrase is stored as an Argon2id hash, because people choose guessable
-  words and a slow hash makes trying them expensive.
+  words and a slow hash makes trying them expensive. Its parameters come from
+  settings (PASSPHRASE_ARGON2_*, at least OWASP's 19 MiB, 2 passes, 1 lane);
+  a hash made with older ones is replaced when its tipster next opens the tip.
 
 The intake stores ``receipt_digests(code)[0]`` and ``hash_passphrase(...)``;
 the follow-up view looks the report up by any of ``receipt_digests(code)`` and
@@ -20,7 +22,7 @@ import re
 import secrets
 import unicodedata
 
-from argon2 import PasswordHasher, profiles
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -101,9 +103,28 @@ MAX_PASSPHRASE_LENGTH = 200
 _GIVEN_GROUPS = 6
 _GIVEN_GROUP_DIGITS = 3
 
-# argon2-cffi's RFC 9106 low-memory profile: Argon2id, 64 MiB, 3 passes.
-_hasher = PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
 _ARGON2ID_PREFIX = "$argon2id$"
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2id with the parameters of settings (PASSPHRASE_ARGON2_*; why: docs/reports.md)."""
+    return _hasher_for(
+        settings.PASSPHRASE_ARGON2_MEMORY_KIB,
+        settings.PASSPHRASE_ARGON2_TIME_COST,
+        settings.PASSPHRASE_ARGON2_PARALLELISM,
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _hasher_for(memory_kib: int, time_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=time_cost,
+        memory_cost=memory_kib,
+        parallelism=parallelism,
+        hash_len=32,
+        salt_len=16,
+        type=Type.ID,
+    )
 
 
 def new_passphrase() -> str:
@@ -137,7 +158,7 @@ def hash_passphrase(passphrase: str) -> str:
     canonical = _canonical_passphrase(passphrase)
     if not canonical:
         raise ValueError("an empty passphrase cannot protect anything")
-    return _hasher.hash(canonical)
+    return _hasher().hash(canonical)
 
 
 def check_passphrase(passphrase: str, encoded: str | None) -> bool:
@@ -150,11 +171,23 @@ def check_passphrase(passphrase: str, encoded: str | None) -> bool:
     canonical = _canonical_passphrase(passphrase)
     if not encoded or not encoded.startswith(_ARGON2ID_PREFIX):
         with contextlib.suppress(VerificationError):
-            _hasher.verify(_dummy_hash(), canonical)
+            _hasher().verify(_dummy_hash(), canonical)
         return False
     try:
-        return _hasher.verify(encoded, canonical)
+        return _hasher().verify(encoded, canonical)
     except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(encoded: str) -> bool:
+    """Whether a stored hash was made with other parameters than settings' (older ones).
+
+    reports/tracking.py rehashes it when its tipster's passphrase has just matched:
+    the only moment the passphrase is known.
+    """
+    try:
+        return _hasher().check_needs_rehash(encoded)
+    except InvalidHashError:
         return False
 
 
@@ -171,6 +204,10 @@ def _canonical_passphrase(passphrase: str) -> str:
     return _SEPARATORS.sub("", folded)
 
 
-@functools.cache
 def _dummy_hash() -> str:
-    return _hasher.hash(secrets.token_urlsafe(16))
+    return _dummy_hash_for(_hasher())
+
+
+@functools.lru_cache(maxsize=4)
+def _dummy_hash_for(hasher: PasswordHasher) -> str:
+    return hasher.hash(secrets.token_urlsafe(16))

@@ -6,9 +6,10 @@ the category. With no such group, or when the report concerns the group itself
 police alone handle it.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from groups.models import SelfManagementGroup
+from reports.models import Category
 
 
 def groups_for(*, category, ward, unit=None) -> QuerySet:
@@ -19,10 +20,14 @@ def groups_for(*, category, ward, unit=None) -> QuerySet:
         if unit
         else groups.filter(unit__isnull=True)
     )
-    suited_kinds = category.model_types.all()
-    if suited_kinds.exists():
-        groups = groups.filter(model_types__in=suited_kinds)
-    return groups.distinct()
+    # A category that names no kinds suits groups of every kind; one that names some,
+    # groups of one of them. Both are subqueries: one query, and no join to de-duplicate.
+    named_kinds = Category.model_types.through.objects.filter(category_id=category.pk)
+    of_a_named_kind = SelfManagementGroup.model_types.through.objects.filter(
+        selfmanagementgroup_id=OuterRef("pk"),
+        modeltype_id__in=named_kinds.values("modeltype_id"),
+    )
+    return groups.filter(~Exists(named_kinds) | Exists(of_a_named_kind))
 
 
 def is_police_only(*, category, concerns_group_member: bool) -> bool:

@@ -56,7 +56,24 @@ def find_by_receipt(*, code: str, passphrase: str) -> Report | None:
     if report is None or not report.is_anonymous:
         receipts.check_passphrase(passphrase, None)
         return report
-    return report if receipts.check_passphrase(passphrase, report.passphrase_hash) else None
+    if not receipts.check_passphrase(passphrase, report.passphrase_hash):
+        return None
+    if receipts.needs_rehash(report.passphrase_hash):
+        _rehash_passphrase(report=report, passphrase=passphrase)
+    return report
+
+
+def _rehash_passphrase(*, report: Report, passphrase: str) -> None:
+    """Store the passphrase hashed with today's parameters (settings PASSPHRASE_ARGON2_*).
+
+    Only if the stored hash is still the one just checked: a concurrent
+    rehash of the same tip wins and this one changes nothing.
+    """
+    old_hash = report.passphrase_hash
+    report.passphrase_hash = receipts.hash_passphrase(passphrase)
+    Report.objects.filter(pk=report.pk, passphrase_hash=old_hash).update(
+        passphrase_hash=report.passphrase_hash
+    )
 
 
 # The life of a receipt --------------------------------------------------------

@@ -9,9 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,11 +29,12 @@ from reports.handling_forms import (
     MessageForm,
     RevealForm,
     TransitionForm,
+    action_name,
     add_domain_error,
 )
 from reports.intake import submit_report
 from reports.lifecycle import allowed_targets, apply_transition, handler_role
-from reports.models import Report, ReporterContact, ReportEvent, ReportPhoto, Status
+from reports.models import OPEN_STATUSES, Report, ReporterContact, ReportEvent, ReportPhoto, Status
 from reports.retention import clear_legal_hold, may_hold, set_legal_hold
 from reports.spreadsheets import csv_response
 from reports.vault_access import may_reveal_contact, reveal_contact
@@ -58,7 +58,7 @@ def _inbox_reports(user):
 @login_required
 @private
 def inbox(request):
-    report_filter = ReportFilter(request.GET or None, queryset=_inbox_reports(request.user))
+    report_filter = ReportFilter(_inbox_query(request), queryset=_inbox_reports(request.user))
     page = Paginator(report_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -74,21 +74,30 @@ def inbox(request):
     return response
 
 
+def _inbox_query(request) -> QueryDict:
+    """The inbox opens on the open reports: with no filter chosen (a page number
+    alone chooses none), the open statuses are ticked, as the form then shows."""
+    if set(request.GET) - {"page"}:
+        return request.GET
+    query = request.GET.copy()
+    query.setlist("status", [str(status) for status in OPEN_STATUSES])
+    return query
+
+
 @require_GET
 @login_required
 @private
 def export_csv(request):
     report_filter = ReportFilter(request.GET or None, queryset=_inbox_reports(request.user))
-    local = timezone.localtime
     rows = (
         [
             report.pk,
-            local(report.created_at).isoformat(timespec="minutes"),
+            report.created_at,
             str(report.category),
             report.category.get_severity_display(),
             _place(report),
             report.get_status_display(),
-            local(report.due_at).isoformat(timespec="minutes"),
+            report.due_at,
             report.get_channel_display(),
         ]
         for report in report_filter.qs.iterator(chunk_size=500)
@@ -210,6 +219,11 @@ def transition(request, pk):
             error=_("Choose one of the actions shown.") if "to" in form.errors else None,
         )
     to, note = form.cleaned_data["to"], form.cleaned_data["note"]
+    # A move the user may not make goes straight on, to be refused with its reason.
+    if not form.cleaned_data["confirmed"] and to in allowed_targets(
+        user=request.user, report=report
+    ):
+        return _confirm(request, report, form)
     changes = {"outcome": form.cleaned_data["outcome"]} if to == Status.RESOLVED else {}
     try:
         apply_transition(
@@ -230,6 +244,19 @@ def transition(request, pk):
     return _after_action(
         request, report, done=_("The report is now “%(status)s”.") % {"status": Status(to).label}
     )
+
+
+def _confirm(request, report: Report, form: TransitionForm):
+    """The confirmation step of a move, without JavaScript as with htmx: what the
+    handler chose, once more, with a button that sends it for real and a way back."""
+    to = form.cleaned_data["to"]
+    context = {
+        **_detail_context(request, report),
+        "confirm": form.cleaned_data,
+        "confirm_name": action_name(target=to, current=report.status),
+    }
+    template = "reports/_handling.html" if wants_partial(request) else "reports/detail.html"
+    return render(request, template, context)
 
 
 @require_POST

@@ -79,6 +79,12 @@ def test_valid_environment_loads():
         ("REDIS_SOCKET_TIMEOUT", "0"),
         ("CELERY_BROKER_SOCKET_TIMEOUT", "1"),
         ("MAX_REQUEST_BODY_BYTES", "1000"),
+        ("RECEIPT_HANDOFF_SECONDS", "5"),
+        ("RECEIPT_HANDOFF_SECONDS", "86400"),
+        # Below OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane.
+        ("PASSPHRASE_ARGON2_MEMORY_KIB", "19455"),
+        ("PASSPHRASE_ARGON2_TIME_COST", "1"),
+        ("PASSPHRASE_ARGON2_PARALLELISM", "0"),
     ],
 )
 def test_malformed_variable_stops_the_start_naming_it(name, value):

@@ -16,22 +16,31 @@ import datetime
 import uuid
 
 import pytest
+from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from groups.models import GroupDocument, Member, ModelType
+from groups.models import EmergencyContact, GroupDocument, Member, Membership, ModelType, Training
 from mediation.intake import open_case
-from mediation.models import DisputeKind, Origin
+from mediation.models import DisputeKind, MediationSession, Origin
 from patrols import schedule as planning
 from patrols.ical import rotate_feed
 from patrols.logbook import start_log
-from patrols.models import Hotspot, HotspotKind, PatrolSchedule, PatrolShift, ShiftPartner
+from patrols.models import (
+    Hotspot,
+    HotspotCheckIn,
+    HotspotKind,
+    PatrolSchedule,
+    PatrolShift,
+    ShiftPartner,
+)
 from reports import heartbeat
 from reports.escalation.chain import sweep
 from reports.escalation.notice_content import ACK_SALT
 from reports.models import Escalation, Notice, ReportPhoto
+from reports.open311 import views as open311_views
 from tests.reports.conftest import file_report  # noqa: F401
 from tests.reports.escalation.conftest import chain, escalation_rules  # noqa: F401
 
@@ -67,11 +76,17 @@ def world(
     police_a,
     police_b,
     province_admin,
+    contact_a,
 ):
     """One of everything a URL can point at, all of group X in ward A."""
     # Beat's sweep ran just now, as in a healthy production (/healthz).
     settings.ESCALATION_SWEEP_SECONDS = 3600
+    # The SMS and Zalo webhooks exist only where their secrets are set.
+    settings.SMS_INBOUND_SECRET = "sms-secret"
+    settings.ZALO_OA_SECRET_KEY = "zalo-oa-secret"
     heartbeat.record_sweep()
+    # The public API's POSTs count against the per-client limits, as every role asks.
+    settings.PUBLIC_RATE_LIMITS = {"report": (100_000, 3600), "track": (100_000, 900)}
     report = file_report(category=theft, ward=ward_a, unit=unit_a1).report
     other = file_report(category=theft, ward=ward_a, unit=unit_a1).report
     photo = ReportPhoto(report=report)
@@ -79,8 +94,6 @@ def world(
     assert sweep(now=report.due_at + datetime.timedelta(seconds=1)).escalated == 2
     escalation = Escalation.objects.get(report=report, level=1)
     notice = Notice.objects.filter(escalation=escalation).first()
-    from django.core import signing
-
     ack_token = signing.dumps({"e": escalation.pk, "n": notice.pk if notice else 0}, salt=ACK_SALT)
     document = GroupDocument(group=group_x, kind=GroupDocument.Kind.HANDBOOK, title="Sổ tay")
     document.file.save("sotay.pdf", ContentFile(b"%PDF-1.4"), save=True)
@@ -128,6 +141,14 @@ def world(
         mediators=[Member.objects.get(pk=leader.pk)],
     )
     party = case.parties.first()
+    checkin = HotspotCheckIn.objects.create(log=log, hotspot=hotspot, checked_at=now)
+    session = MediationSession.objects.create(
+        case=case, held_on=today, place="Nhà văn hóa", minutes="Biên bản."
+    )
+    training = Training.objects.create(
+        group=group_x, topic=Training.Topic.FIRE, held_on=datetime.date(2025, 5, 1)
+    )
+    emergency_contact = EmergencyContact.objects.create(group=group_x, name="Đội PCCC", phone="114")
     return {
         "report": report,
         "other": other,
@@ -144,6 +165,14 @@ def world(
         "case": case,
         "party": party,
         "group": group_x,
+        "checkin": checkin,
+        "session": session,
+        "training": training,
+        "emergency_contact": emergency_contact,
+        "membership": Membership.objects.get(member=leader),
+        "member": leader,
+        "police_contact": contact_a,
+        "ward": ward_a,
     }
 
 
@@ -221,8 +250,30 @@ ARGS = {
     "patrols:hotspot_edit": lambda w: [w["hotspot"].pk],
     "reports_api:report-detail": lambda w: [w["report"].pk],
     "reports_api:report-acknowledge": lambda w: [w["other"].pk],
+    "reports_api:report-start": lambda w: [w["other"].pk],
+    "reports_api:report-resolve": lambda w: [w["other"].pk],
+    "reports_api:report-hand-to-police": lambda w: [w["other"].pk],
+    "reports_api:report-reject": lambda w: [w["other"].pk],
+    "reports_api:report-merge": lambda w: [w["other"].pk],
+    "reports_api:report-timeline": lambda w: [w["report"].pk],
+    "reports_api:report-messages": lambda w: [w["report"].pk],
+    "reports_api:report-reveal": lambda w: [w["report"].pk],
     "reports_api:escalation-detail": lambda w: [w["escalation"].pk],
     "reports_api:escalation-acknowledge": lambda w: [w["escalation"].pk],
+    "reports_api_deprecated:report-detail": lambda w: [w["report"].pk],
+    "reports_api_deprecated:report-acknowledge": lambda w: [w["other"].pk],
+    "reports_api_deprecated:report-start": lambda w: [w["other"].pk],
+    "reports_api_deprecated:report-resolve": lambda w: [w["other"].pk],
+    "reports_api_deprecated:report-hand-to-police": lambda w: [w["other"].pk],
+    "reports_api_deprecated:report-reject": lambda w: [w["other"].pk],
+    "reports_api_deprecated:report-merge": lambda w: [w["other"].pk],
+    "reports_api_deprecated:report-timeline": lambda w: [w["report"].pk],
+    "reports_api_deprecated:report-messages": lambda w: [w["report"].pk],
+    "reports_api_deprecated:report-reveal": lambda w: [w["report"].pk],
+    "reports_api_deprecated:escalation-detail": lambda w: [w["escalation"].pk],
+    "reports_api_deprecated:escalation-acknowledge": lambda w: [w["escalation"].pk],
+    "tokens_api:token-detail": lambda w: ["1"],
+    "revoke_api_token": lambda w: ["1"],
     "mediation:from_report": lambda w: [w["report"].pk],
     "mediation:detail": lambda w: [w["case"].pk],
     "mediation:edit": lambda w: [w["case"].pk],
@@ -243,6 +294,42 @@ ARGS = {
     "directory:ward": lambda w: [w["report"].ward_id],
     "directory:ward_posters": lambda w: [w["report"].ward_id],
     "directory:group_poster": lambda w: [w["group"].pk],
+    "groups_api:area-detail": lambda w: [w["ward"].pk],
+    "groups_api:model-kind-detail": lambda w: [ModelType.objects.order_by("pk").first().pk],
+    "groups_api:group-detail": lambda w: [w["group"].pk],
+    "groups_api:member-detail": lambda w: [w["member"].pk],
+    "groups_api:membership-detail": lambda w: [w["membership"].pk],
+    "groups_api:training-detail": lambda w: [w["training"].pk],
+    "groups_api:group-document-detail": lambda w: [w["document"].pk],
+    "groups_api:emergency-contact-detail": lambda w: [w["emergency_contact"].pk],
+    "groups_api:police-contact-detail": lambda w: [w["police_contact"].pk],
+    "patrols_api:schedule-detail": lambda w: [w["schedule"].pk],
+    "patrols_api:shift-detail": lambda w: [w["shift"].pk],
+    "patrols_api:shift-cancel": lambda w: [w["shift"].pk],
+    "patrols_api:shift-restore": lambda w: [w["shift"].pk],
+    "patrols_api:shift-start": lambda w: [w["shift"].pk],
+    "patrols_api:log-detail": lambda w: [w["log"].pk],
+    "patrols_api:log-attendance": lambda w: [w["log"].pk],
+    "patrols_api:log-checkin": lambda w: [w["log"].pk],
+    "patrols_api:log-notes": lambda w: [w["log"].pk],
+    "patrols_api:log-finish": lambda w: [w["log"].pk],
+    "patrols_api:checkin-detail": lambda w: [w["checkin"].pk],
+    "patrols_api:hotspot-detail": lambda w: [w["hotspot"].pk],
+    "mediation_api:case-detail": lambda w: [w["case"].pk],
+    "mediation_api:case-move": lambda w: [w["case"].pk, "withdraw"],
+    "mediation_api:case-follow-up": lambda w: [w["case"].pk],
+    "mediation_api:case-sessions": lambda w: [w["case"].pk],
+    "mediation_api:session-detail": lambda w: [w["session"].pk],
+    "dashboard_api:trend": lambda w: ["incidents_by_month"],
+    "open311:discovery": lambda w: ["json"],
+    "open311:services": lambda w: ["xml"],
+    "open311:service_definition": lambda w: [w["report"].category_id, "json"],
+    "open311:requests": lambda w: ["xml"],
+    "open311:request": lambda w: [w["report"].pk, "json"],
+    "open311:token": lambda w: [
+        signing.Signer(salt=open311_views._TOKEN_SALT).sign(str(w["report"].pk)),
+        "xml",
+    ],
 }
 
 
@@ -252,6 +339,7 @@ L = LOGIN
 PORTAL = {
     "home": ("GET", answers(200, 302, 302, 302, 302, 302, 302)),
     "healthz": ("GET", same(200)),
+    "favicon": ("GET", same(302)),
     "login": ("GET", same(200)),
     "logout": ("POST", same(302)),
     "healthz_web": ("GET", same(200)),
@@ -282,6 +370,9 @@ PORTAL = {
     "public:track": ("GET", same(200)),
     "public:track_message": ("POST", same(302)),
     "public:track_stop": ("POST", same(302)),
+    # Providers' webhooks: no session counts, only the signature (none here).
+    "inbound:sms": ("POST", same(403)),
+    "inbound:zalo": ("POST", same(403)),
     "reports:inbox": ("GET", answers(L, 200, 200, 200, 200, 200, 200)),
     "reports:export": ("GET", answers(L, 200, 200, 200, 200, 200, 200)),
     "reports:log": ("GET", answers(L, 200, 200, 200, 200, 200, 200)),
@@ -327,13 +418,55 @@ PORTAL = {
     "patrols:hotspot": ("GET", answers(L, 200, 200, 404, 200, 404, 200)),
     "patrols:hotspot_edit": ("GET", answers(L, 404, 200, 404, 200, 404, 200)),
     "patrols:coverage": ("GET", answers(L, 200, 200, 200, 200, 200, 200)),
-    # The API answers 403, never a redirect.
-    "reports_api:report-list": ("GET", answers(403, 200, 200, 200, 200, 200, 200)),
-    "reports_api:report-detail": ("GET", answers(403, 404, 200, 404, 200, 404, 200)),
-    "reports_api:report-acknowledge": ("POST", answers(403, 404, 200, 404, 200, 404, 200)),
-    "reports_api:escalation-list": ("GET", answers(403, 200, 200, 200, 200, 200, 200)),
-    "reports_api:escalation-detail": ("GET", answers(403, 404, 200, 404, 200, 404, 200)),
-    "reports_api:escalation-acknowledge": ("POST", answers(403, 404, 403, 404, 200, 404, 200)),
+    # The API answers 401 without credentials, never a redirect; the old paths
+    # answer as under /api/v1/ (reports/api/deprecation.py).
+    "reports_api:report-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    "reports_api:report-detail": ("GET", answers(401, 404, 200, 404, 200, 404, 200)),
+    "reports_api:report-acknowledge": ("POST", answers(401, 404, 200, 404, 200, 404, 200)),
+    "reports_api:report-start": ("POST", answers(401, 404, 200, 404, 200, 404, 200)),
+    "reports_api:report-resolve": ("POST", answers(401, 404, 400, 404, 400, 404, 400)),
+    "reports_api:report-hand-to-police": ("POST", answers(401, 404, 200, 404, 200, 404, 200)),
+    "reports_api:report-reject": ("POST", answers(401, 404, 400, 404, 400, 404, 400)),
+    "reports_api:report-merge": ("POST", answers(401, 404, 400, 404, 400, 404, 400)),
+    "reports_api:report-timeline": ("GET", answers(401, 404, 200, 404, 200, 404, 200)),
+    "reports_api:report-messages": ("POST", answers(401, 404, 400, 404, 400, 404, 400)),
+    # Only the ward's police and administrators reveal; without a reason, a 400.
+    "reports_api:report-reveal": ("POST", answers(401, 404, 403, 404, 400, 404, 400)),
+    "reports_api:escalation-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    "reports_api:escalation-detail": ("GET", answers(401, 404, 200, 404, 200, 404, 200)),
+    "reports_api:escalation-acknowledge": ("POST", answers(401, 404, 403, 404, 200, 404, 200)),
+    "reports_api_deprecated:report-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    "reports_api_deprecated:report-detail": ("GET", answers(401, 404, 200, 404, 200, 404, 200)),
+    "reports_api_deprecated:report-acknowledge": (
+        "POST",
+        answers(401, 404, 200, 404, 200, 404, 200),
+    ),
+    "reports_api_deprecated:report-start": ("POST", answers(401, 404, 200, 404, 200, 404, 200)),
+    "reports_api_deprecated:report-resolve": ("POST", answers(401, 404, 400, 404, 400, 404, 400)),
+    "reports_api_deprecated:report-hand-to-police": (
+        "POST",
+        answers(401, 404, 200, 404, 200, 404, 200),
+    ),
+    "reports_api_deprecated:report-reject": ("POST", answers(401, 404, 400, 404, 400, 404, 400)),
+    "reports_api_deprecated:report-merge": ("POST", answers(401, 404, 400, 404, 400, 404, 400)),
+    "reports_api_deprecated:report-timeline": ("GET", answers(401, 404, 200, 404, 200, 404, 200)),
+    "reports_api_deprecated:report-messages": ("POST", answers(401, 404, 400, 404, 400, 404, 400)),
+    # Only the ward's police and administrators reveal; without a reason, a 400.
+    "reports_api_deprecated:report-reveal": ("POST", answers(401, 404, 403, 404, 400, 404, 400)),
+    "reports_api_deprecated:escalation-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    "reports_api_deprecated:escalation-detail": ("GET", answers(401, 404, 200, 404, 200, 404, 200)),
+    "reports_api_deprecated:escalation-acknowledge": (
+        "POST",
+        answers(401, 404, 403, 404, 200, 404, 200),
+    ),
+    "tokens_api:token-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    # Tokens are listed and revoked (DELETE, tests/api/test_api_tokens.py), not read one by one.
+    "tokens_api:token-detail": ("GET", answers(401, 405, 405, 405, 405, 405, 405)),
+    "api_schema": ("GET", same(200)),
+    "api_docs": ("GET", same(200)),
+    "api_not_found": ("GET", same(404)),
+    "create_api_token": ("POST", answers(L, 302, 302, 302, 302, 302, 302)),
+    "revoke_api_token": ("POST", answers(L, 404, 404, 404, 404, 404, 404)),
     "mediation:list": ("GET", answers(L, 200, 200, 200, 200, 200, 200)),
     "mediation:new": ("GET", answers(L, 403, 200, 403, 403, 403, 200)),
     "mediation:from_report": ("POST", answers(L, 404, 302, 404, 302, 404, 302)),
@@ -364,6 +497,74 @@ PORTAL = {
     # Without a month chosen, the form's errors.
     "dashboard:summary_form": ("GET", answers(L, 403, 403, 403, 400, 400, 400)),
     "dashboard:summary": ("GET", answers(L, 403, 403, 403, 200, 200, 200)),
+    # API v1. Areas and model kinds are public reference data, as on the report form.
+    "groups_api:area-list": ("GET", same(200)),
+    "groups_api:area-detail": ("GET", same(200)),
+    "groups_api:model-kind-list": ("GET", same(200)),
+    "groups_api:model-kind-detail": ("GET", same(200)),
+    "groups_api:group-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    "groups_api:group-detail": ("GET", answers(401, 200, 200, 404, 200, 404, 200)),
+    "groups_api:member-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    "groups_api:member-detail": ("GET", answers(401, 200, 200, 404, 200, 404, 200)),
+    "groups_api:membership-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    "groups_api:membership-detail": ("GET", answers(401, 200, 200, 404, 200, 404, 200)),
+    "groups_api:training-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    "groups_api:training-detail": ("GET", answers(401, 200, 200, 404, 200, 404, 200)),
+    "groups_api:group-document-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    "groups_api:group-document-detail": ("GET", answers(401, 200, 200, 404, 200, 404, 200)),
+    "groups_api:emergency-contact-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    "groups_api:emergency-contact-detail": ("GET", answers(401, 200, 200, 404, 200, 404, 200)),
+    "groups_api:police-contact-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    "groups_api:police-contact-detail": ("GET", answers(401, 200, 200, 404, 200, 404, 200)),
+    "patrols_api:schedule-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    "patrols_api:schedule-detail": ("GET", answers(401, 200, 200, 404, 200, 404, 200)),
+    "patrols_api:shift-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    "patrols_api:shift-detail": ("GET", answers(401, 200, 200, 404, 200, 404, 200)),
+    # The world's shift has a log: cancelling it is a move its state does not allow.
+    "patrols_api:shift-cancel": ("POST", answers(401, 403, 409, 404, 403, 404, 409)),
+    "patrols_api:shift-restore": ("POST", answers(401, 403, 200, 404, 403, 404, 200)),
+    # Without its idempotency key.
+    "patrols_api:shift-start": ("POST", answers(401, 400, 400, 404, 400, 404, 400)),
+    "patrols_api:log-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    "patrols_api:log-detail": ("GET", answers(401, 404, 200, 404, 200, 404, 200)),
+    "patrols_api:log-attendance": ("POST", answers(401, 404, 400, 404, 400, 404, 400)),
+    "patrols_api:log-checkin": ("POST", answers(401, 404, 400, 404, 400, 404, 400)),
+    "patrols_api:log-notes": ("POST", answers(401, 404, 400, 404, 400, 404, 400)),
+    "patrols_api:log-finish": ("POST", answers(401, 404, 400, 404, 400, 404, 400)),
+    "patrols_api:checkin-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    "patrols_api:checkin-detail": ("GET", answers(401, 200, 200, 404, 200, 404, 200)),
+    "patrols_api:hotspot-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    "patrols_api:hotspot-detail": ("GET", answers(401, 200, 200, 404, 200, 404, 200)),
+    "patrols_api:coverage": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    # Confidential as on the pages: the police read a case only once it is referred.
+    "mediation_api:case-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    "mediation_api:case-detail": ("GET", answers(401, 404, 200, 404, 404, 404, 200)),
+    "mediation_api:case-move": ("POST", answers(401, 404, 400, 404, 404, 404, 400)),
+    "mediation_api:case-follow-up": ("POST", answers(401, 404, 400, 404, 404, 404, 400)),
+    "mediation_api:case-sessions": ("POST", answers(401, 404, 400, 404, 404, 404, 400)),
+    # Counts only, as the statistics page: the police count every case of their ward.
+    "mediation_api:statistics": ("GET", answers(401, 403, 200, 403, 200, 200, 200)),
+    "mediation_api:session-list": ("GET", answers(401, 200, 200, 200, 200, 200, 200)),
+    "mediation_api:session-detail": ("GET", answers(401, 404, 200, 404, 404, 404, 200)),
+    "dashboard_api:headlines": ("GET", answers(401, 403, 403, 403, 200, 200, 200)),
+    "dashboard_api:now": ("GET", answers(401, 403, 403, 403, 200, 200, 200)),
+    "dashboard_api:trend": ("GET", answers(401, 403, 403, 403, 200, 200, 200)),
+    "dashboard_api:map": ("GET", answers(401, 403, 403, 403, 200, 200, 200)),
+    "dashboard_api:comparison": ("GET", answers(401, 403, 403, 403, 403, 403, 200)),
+    # The public intake API takes no sign-in: an empty body is refused alike for all.
+    "public_api:categories": ("GET", same(200)),
+    # Without a ward's code.
+    "public_api:places": ("GET", same(404)),
+    "public_api:report": ("POST", same(400)),
+    "public_api:track": ("POST", same(400)),
+    "public_api:message": ("POST", same(400)),
+    # Open311 reads are open to anyone; filing (POST) needs a client system's key.
+    "open311:discovery": ("GET", same(200)),
+    "open311:services": ("GET", same(200)),
+    "open311:service_definition": ("GET", same(200)),
+    "open311:requests": ("GET", same(200)),
+    "open311:request": ("GET", same(200)),
+    "open311:token": ("GET", same(200)),
 }
 
 # The admin: only staff get in (the cast's province administrator); everyone else is
@@ -410,7 +611,13 @@ ADMIN_NO_DELETE = {
     "mediation_caseevent",
 }
 # Logins and secrets: for superusers only, not a province administrator.
-ADMIN_SUPERUSER_ONLY = {"groups_user", "reports_webhookendpoint", "reports_zalotoken"}
+ADMIN_SUPERUSER_ONLY = {
+    "groups_user",
+    "groups_apitoken",
+    "reports_webhookendpoint",
+    "reports_zalotoken",
+    "reports_open311client",
+}
 ADMIN_SPECIAL = {
     "admin:index": ([], 200),
     # The admin's sign-in hands over to the site's (second factor and lock).

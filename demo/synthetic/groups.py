@@ -19,7 +19,8 @@ Generated rows carry a mark, so ``--wipe`` finds them and nothing else:
 - every other generated row (reports, …) hangs off a generated unit or group.
 
 The people, phone numbers and places are invented; the communes and wards are
-Quảng Ninh's official ones (``load_official_areas``).
+Quảng Ninh's official ones (``load_official_areas``), or with ``Options.provinces``
+set to None (``generate_data --national``) those of all 34 provinces.
 """
 
 import random
@@ -68,6 +69,10 @@ from groups.models import (
 )
 
 PROVINCE_CODE = "22"  # Quảng Ninh
+# Where the units of a province are placed on the map when the whole country is
+# generated: anywhere in Vietnam's bounding box (the map only needs points).
+NATIONAL_LATITUDES, NATIONAL_LONGITUDES = (8.6, 23.3), (102.2, 109.4)
+QUANG_NINH_LATITUDES, QUANG_NINH_LONGITUDES = (20.9, 21.55), (106.5, 107.95)
 MARK = "synthetic data (manage.py generate_data)"
 UNIT_CODE_PREFIX = "SYN-"
 USERNAME_PREFIX = "syn-"
@@ -87,6 +92,8 @@ class Options:
     years: int
     seed: int
     now: datetime
+    # Official codes of the provinces to fill; None for every province (the national preset).
+    provinces: tuple[str, ...] | None = (PROVINCE_CODE,)
 
     def rng(self, name: str) -> random.Random:
         """A generator of its own per module, so adding one never changes another's rows."""
@@ -118,7 +125,8 @@ class GroupInfo:
 class World:
     """What the generators made so far, for the ones after them."""
 
-    province: Area | None = None
+    province: Area | None = None  # the first of ``provinces``
+    provinces: list[Area] = field(default_factory=list)
     wards: dict[int, Area] = field(default_factory=dict)
     units: list[Unit] = field(default_factory=list)
     groups: list[GroupInfo] = field(default_factory=list)
@@ -385,13 +393,22 @@ def _database_order(names: list[str]) -> list[str]:
         return [name for (name,) in cursor.fetchall()]
 
 
-def _areas(rng: random.Random, world: World) -> int:
-    """Quảng Ninh's official communes/wards, and generated residential units under each."""
-    load_official_areas(province_codes=[PROVINCE_CODE])
-    province = Area.objects.get(code=PROVINCE_CODE, depth=1)
-    wards = list(Area.objects.get_children(province))
-    world.province = province
+def _areas(rng: random.Random, options: Options, world: World) -> int:
+    """The provinces' official communes/wards (Quảng Ninh's unless told otherwise), and
+    generated residential units under each."""
+    codes = list(options.provinces) if options.provinces is not None else None
+    load_official_areas(province_codes=codes)
+    provinces = Area.objects.filter(depth=1).order_by("path")
+    if codes is not None:
+        provinces = provinces.filter(code__in=codes)
+    world.provinces = list(provinces)
+    world.province = world.provinces[0]
+    wards = [ward for province in world.provinces for ward in Area.objects.get_children(province)]
     world.wards = {ward.pk: ward for ward in wards}
+    if codes is None:
+        latitudes, longitudes = NATIONAL_LATITUDES, NATIONAL_LONGITUDES
+    else:
+        latitudes, longitudes = QUANG_NINH_LATITUDES, QUANG_NINH_LONGITUDES
     new_units, placed = [], []
     serial = 0
     for ward in wards:
@@ -406,7 +423,7 @@ def _areas(rng: random.Random, world: World) -> int:
         # the tree stays sound and treebeard's sorted inserts keep working.
         last = Area.objects.get_children(ward).last()
         step = last._get_lastpos_in_path() if last else 0
-        centre = (rng.uniform(20.9, 21.55), rng.uniform(106.5, 107.95))
+        centre = (rng.uniform(*latitudes), rng.uniform(*longitudes))
         for name in _database_order(list(kind_of)):
             step += 1
             serial += 1
@@ -501,20 +518,20 @@ def _police(rng: random.Random, world: World) -> tuple[int, int]:
                     user_id=world.police_user_ids[ward.pk] if order == 1 else None,
                 )
             )
-    province = world.province
-    for order, name in enumerate(
-        [f"Trực ban Công an tỉnh {province.name}", "Phòng Tham mưu Công an tỉnh"], start=1
-    ):
-        contacts.append(
-            PoliceContact(
-                area=province,
-                name=name,
-                rank_or_role="Trực ban 24/7",
-                phone=_phone(999_000 + order),
-                email=f"trucban{order}.ca{province.code}@{EMAIL_DOMAIN}",
-                order=order,
+    for n, province in enumerate(world.provinces):
+        for order, name in enumerate(
+            [f"Trực ban Công an tỉnh {province.name}", "Phòng Tham mưu Công an tỉnh"], start=1
+        ):
+            contacts.append(
+                PoliceContact(
+                    area=province,
+                    name=name,
+                    rank_or_role="Trực ban 24/7",
+                    phone=_phone(999_000 + n * 10 + order),
+                    email=f"trucban{order}.ca{province.code}@{EMAIL_DOMAIN}",
+                    order=order,
+                )
             )
-        )
     PoliceContact.objects.bulk_create(contacts)
     return len(users), len(contacts)
 
@@ -852,7 +869,7 @@ def generated_rows_exist() -> bool:
 def generate(*, options: Options, world: World, log: StepLog) -> None:
     rng = options.rng("groups")
     with log.step(_("areas")) as made:
-        made[_("residential units")] = _areas(rng, world)
+        made[_("residential units")] = _areas(rng, options, world)
     with log.step(_("police")) as made:
         made[_("ward police logins")], made[_("police contacts")] = _police(rng, world)
     with log.step(_("groups")) as made:

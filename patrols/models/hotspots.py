@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import Area, SelfManagementGroup
+from groups.models import PLACE_COLLATION, Area, SelfManagementGroup
 from patrols.models.common import MapPointMixin, inactive, map_point_constraint
 
 
@@ -87,7 +87,7 @@ class Hotspot(MapPointMixin, models.Model):
         limit_choices_to={"depth": 3},
         help_text=_("Leave empty for a place that concerns the whole commune/ward."),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, db_collation=PLACE_COLLATION)
     kind = models.CharField(_("kind"), max_length=16, choices=HotspotKind.choices)
     risk = models.PositiveSmallIntegerField(
         _("risk level"), choices=RiskLevel.choices, default=RiskLevel.MEDIUM

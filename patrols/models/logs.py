@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.formats import date_text
 from groups.models import Member, Membership
 from patrols.models.common import MapPointMixin, inactive, map_point_constraint
 from patrols.models.hotspots import Hotspot
@@ -94,7 +95,9 @@ class PatrolLog(models.Model):
     # counts person-hours without reading every attendance row.
     people_present = models.PositiveSmallIntegerField(_("people present"), default=0)
     # When the morning notice told the leaders that the log was closed automatically.
-    leader_told_at = models.DateTimeField(null=True, blank=True, editable=False)
+    leader_told_at = models.DateTimeField(
+        _("leader told at"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -243,7 +246,7 @@ class HotspotCheckIn(MapPointMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.hotspot} · {timezone.localtime(self.checked_at):%d/%m/%Y %H:%M}"
+        return f"{self.hotspot} · {date_text(self.checked_at)}"
 
 
 class PatrolIncident(models.Model):
@@ -268,7 +271,7 @@ class PatrolIncident(models.Model):
         related_name="incidents",
     )
     # The form's idempotency key: sending the form twice files one report.
-    key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    key = models.UUIDField(_("key"), unique=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(_("reported"), default=timezone.now)
 
     objects = LogPartQuerySet.as_manager()

@@ -9,6 +9,7 @@ from django.db.models import Case, Exists, OuterRef, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.formats import date_text
 from groups.models import Area, Member, Membership, SelfManagementGroup
 from patrols.models.common import inactive
 from patrols.models.hotspots import Hotspot
@@ -120,6 +121,13 @@ class PatrolSchedule(models.Model):
             raise ValidationError({"ends_on": _("The last day lies before the first.")})
         if self.rule and self.starts_on and self.start_time:
             self.rule = validate_rule(rule=self.rule, starts_on=self.starts_on)
+
+    @property
+    def in_words(self) -> str:
+        """ "Thứ Hai và Thứ Năm hằng tuần, 20:00-22:00" (patrols/schedule_words.py)."""
+        from patrols.schedule_words import schedule_in_words
+
+        return schedule_in_words(self)
 
     @property
     def duration(self) -> datetime.timedelta:
@@ -279,7 +287,7 @@ class PatrolShift(models.Model):
 
     def __str__(self):
         local = timezone.localtime(self.starts_at)
-        return f"{self.group} · {local:%d/%m/%Y %H:%M}"
+        return f"{self.group} · {date_text(local)}"
 
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:

@@ -39,7 +39,9 @@ class PermanentDeliveryError(Exception):
 HTTP_TIMEOUT = 15
 
 
-def _post(url: str, *, body: bytes, headers: dict) -> tuple[int, str]:
+def _post(
+    url: str, *, body: bytes, headers: dict, timeout: float = HTTP_TIMEOUT
+) -> tuple[int, str]:
     # A webhook's URLField also admits ftp://; urllib would follow file:// too.
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise PermanentDeliveryError(f"not an http(s) address: {url[:100]}")
@@ -47,7 +49,7 @@ def _post(url: str, *, body: bytes, headers: dict) -> tuple[int, str]:
     # (reports/escalation/outbound.py).
     request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310
     try:
-        with outbound.open_guarded(request, timeout=HTTP_TIMEOUT) as response:
+        with outbound.open_guarded(request, timeout=timeout) as response:
             return response.status, response.read(65536).decode("utf-8", "replace")
     except outbound.UnresolvedHost as error:
         raise TransientDeliveryError(str(error)) from None  # DNS may answer later
@@ -72,9 +74,13 @@ def _post(url: str, *, body: bytes, headers: dict) -> tuple[int, str]:
         raise TransientDeliveryError(f"{type(error).__name__}: {error}") from None
 
 
-def _post_json(url: str, payload: dict, headers: dict) -> tuple[int, str]:
+def _post_json(
+    url: str, payload: dict, headers: dict, *, timeout: float = HTTP_TIMEOUT
+) -> tuple[int, str]:
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    return _post(url, body=body, headers={"Content-Type": "application/json", **headers})
+    return _post(
+        url, body=body, headers={"Content-Type": "application/json", **headers}, timeout=timeout
+    )
 
 
 class EmailChannel:
@@ -180,16 +186,23 @@ class SmsChannel:
     """A generic SMS gateway: POST {to, message, reference} with a bearer token."""
 
     def send(self, *, notice) -> str:
+        return self.send_text(
+            to=notice.address,
+            message=notice_short_text(notice),
+            reference=notice.idempotency_key,
+        )
+
+    def send_text(
+        self, *, to: str, message: str, reference: str, timeout: float = HTTP_TIMEOUT
+    ) -> str:
+        """Any text to a phone: a notice, or the answer to a resident's SMS (reports/inbound/)."""
         if not settings.SMS_GATEWAY_URL:
             raise PermanentDeliveryError("SMS_GATEWAY_URL is not set")
         status, text = _post_json(
             settings.SMS_GATEWAY_URL,
-            {
-                "to": international_phone(notice.address),
-                "message": notice_short_text(notice),
-                "reference": notice.idempotency_key,
-            },
+            {"to": international_phone(to), "message": message, "reference": reference},
             {"Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}"},
+            timeout=timeout,
         )
         return text[:200] or f"HTTP {status}"
 
@@ -236,6 +249,38 @@ class ZaloZnsChannel:
                 continue
             raise PermanentDeliveryError(f"ZNS error {error}: {answer.get('message', text)[:300]}")
         raise TransientDeliveryError("ZNS access token refused after refresh")
+
+
+class ZaloOaChannel:
+    """The Official Account's consultation message: the OA answers a user who wrote to it.
+
+    A resident who writes to the OA (reports/inbound/zalo.py) is known by the
+    user id Zalo gives them for this OA, not by a phone number; the answer goes
+    to that id, with the same access token as ZNS (refreshed the same way).
+    """
+
+    def send_text(self, *, user_id: str, message: str, timeout: float = HTTP_TIMEOUT) -> str:
+        refused = ""
+        for attempt in range(2):
+            token = current_zalo_access_token(refused=refused)
+            _status, text = _post_json(
+                settings.ZALO_OA_MESSAGE_URL,
+                {"recipient": {"user_id": user_id}, "message": {"text": message}},
+                {"access_token": token},
+                timeout=timeout,
+            )
+            answer = _json_or_empty(text)
+            error = answer.get("error", -1)
+            if error == 0:
+                data = answer.get("data")
+                return str(data.get("message_id", "") if isinstance(data, dict) else "") or "ok"
+            if error in ZaloZnsChannel.EXPIRED_TOKEN_ERRORS and attempt == 0:
+                refused = token
+                continue
+            raise PermanentDeliveryError(
+                f"Zalo OA error {error}: {str(answer.get('message', text))[:300]}"
+            )
+        raise TransientDeliveryError("Zalo OA access token refused after refresh")
 
 
 def _json_or_empty(text: str) -> dict:
@@ -298,6 +343,8 @@ _CHANNELS = {
     "sms": SmsChannel(),
     "zalo": ZaloZnsChannel(),
 }
+# Not a notice channel: it answers residents who wrote to the Official Account.
+ZALO_OA = ZaloOaChannel()
 
 
 def channel_for(name: str):

@@ -57,6 +57,24 @@ def queue(
     `deliver_after_commit` with the ids.
     """
     notices = LeaderNotice.objects.bulk_create(
+        pending(
+            kind=kind, recipients=recipients, subject=subject, body=body, report=report, now=now
+        )
+    )
+    return [notice.pk for notice in notices]
+
+
+def pending(
+    *,
+    kind: str,
+    recipients,
+    subject: str,
+    body: str,
+    report=None,
+    now: datetime.datetime,
+) -> list[LeaderNotice]:
+    """The notices `queue` writes, unsaved: for a caller that writes them in its own statement."""
+    return [
         LeaderNotice(
             kind=kind,
             report=report,
@@ -68,8 +86,7 @@ def queue(
             next_attempt_at=now + REQUEUE_AFTER,
         )
         for user_id, address in recipients
-    )
-    return [notice.pk for notice in notices]
+    ]
 
 
 def deliver_after_commit(notice_ids: list[int]) -> None:

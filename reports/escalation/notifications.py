@@ -24,6 +24,42 @@ def queue_new_report_notices(*, report: Report, now: datetime.datetime) -> list[
     return _queue(kind=LeaderNotice.Kind.NEW_REPORT, reports=[report], now=now)
 
 
+def new_report_notices(
+    *, report: Report, now: datetime.datetime, leaders: list[tuple[int, str]]
+) -> list[LeaderNotice]:
+    """The notices of a new report to `leaders` (from `leaders_of`), unsaved: the intake
+    writes them in the statement that writes the report (reports/intake.py)."""
+    if report.police_only or not leaders:
+        return []
+    subject, body = _render(template=NEW_REPORT_TEMPLATE, report=report)
+    return leader_notices.pending(
+        kind=LeaderNotice.Kind.NEW_REPORT,
+        report=report,
+        recipients=leaders,
+        subject=subject,
+        body=body,
+        now=now,
+    )
+
+
+def leaders_of(groups: list) -> list[tuple[int, str]]:
+    """(user id, email) of each active leader and deputy of `groups`, each once, by user id.
+
+    Groups read with `groups.leaders.leader_addresses_of_each` carry them: no query.
+    Otherwise one query; none for no groups.
+    """
+    if not groups:
+        return []
+    users: dict[int, str] = {}
+    if all(hasattr(group, "leader_addresses") for group in groups):
+        for group in groups:
+            users.update((entry["user"], entry["email"]) for entry in group.leader_addresses)
+    else:
+        for addresses in leader_addresses_by_group(groups).values():
+            users.update(addresses)
+    return sorted(users.items())
+
+
 def queue_reminders(*, reports: list[Report], now: datetime.datetime) -> list[int]:
     """In the sweep's transaction: the reminder before the deadline, one per leader.
 
@@ -33,9 +69,17 @@ def queue_reminders(*, reports: list[Report], now: datetime.datetime) -> list[in
     return _queue(kind=LeaderNotice.Kind.REMINDER, reports=reports, now=now)
 
 
+NEW_REPORT_TEMPLATE = "reports/email/new_report"
+
+
+def _render(*, template: str, report: Report) -> tuple[str, str]:
+    link = settings.SITE_URL + reverse("reports:detail", args=[report.pk])
+    return leader_notices.render(template=template, context={"report": report, "link": link})
+
+
 def _queue(*, kind: str, reports: list[Report], now: datetime.datetime) -> list[int]:
     template = {
-        LeaderNotice.Kind.NEW_REPORT: "reports/email/new_report",
+        LeaderNotice.Kind.NEW_REPORT: NEW_REPORT_TEMPLATE,
         LeaderNotice.Kind.REMINDER: "reports/email/reminder",
     }[kind]
     leaders = _leaders_by_report([report.pk for report in reports])
@@ -43,10 +87,7 @@ def _queue(*, kind: str, reports: list[Report], now: datetime.datetime) -> list[
     for report in reports:
         if not leaders.get(report.pk):
             continue
-        link = settings.SITE_URL + reverse("reports:detail", args=[report.pk])
-        subject, body = leader_notices.render(
-            template=template, context={"report": report, "link": link}
-        )
+        subject, body = _render(template=template, report=report)
         ids += leader_notices.queue(
             kind=kind,
             report=report,

@@ -1,6 +1,7 @@
 """The reports app's models, by resource: reports and tips (reports.py), the
-escalation chain (escalation.py) and the outbox of emails to leaders
-(leader_notices.py)."""
+escalation chain (escalation.py), the outbox of emails to leaders
+(leader_notices.py), the client systems of Open311 (open311.py) and the
+ledger of SMS and Zalo messages taken in (inbound.py)."""
 
 from reports.models.escalation import (
     DeliveryAttempt,
@@ -14,10 +15,13 @@ from reports.models.escalation import (
     WebhookEndpoint,
     ZaloToken,
 )
+from reports.models.inbound import InboundMessage
 from reports.models.leader_notices import LeaderNotice
+from reports.models.open311 import Open311Client
 from reports.models.reports import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
+    SELF_SERVICE_CHANNELS,
     Category,
     Channel,
     ContactReveal,
@@ -33,10 +37,12 @@ from reports.models.reports import (
     Severity,
     Status,
 )
+from reports.models.routing_summary import RoutingSummary
 
 __all__ = [
     "CLOSED_STATUSES",
     "OPEN_STATUSES",
+    "SELF_SERVICE_CHANNELS",
     "Category",
     "Channel",
     "ContactReveal",
@@ -46,10 +52,12 @@ __all__ = [
     "EscalationQuerySet",
     "EscalationRule",
     "Holiday",
+    "InboundMessage",
     "LeaderNotice",
     "Notice",
     "NoticeChannel",
     "NoticeQuerySet",
+    "Open311Client",
     "Report",
     "ReportAssignment",
     "ReportEvent",
@@ -58,6 +66,7 @@ __all__ = [
     "ReportPhotoQuerySet",
     "ReportQuerySet",
     "ReporterContact",
+    "RoutingSummary",
     "Severity",
     "Status",
     "WebhookEndpoint",

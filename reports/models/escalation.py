@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.formats import date_text
 from groups.models import Area
 from reports.models.reports import Category, Report
 from reports.vault import EncryptedTextField
@@ -108,7 +109,9 @@ class EscalationQuerySet(models.QuerySet):
 class Escalation(models.Model):
     """A report taken to one level of the chain. Exactly one per report and level."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="escalations")
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="escalations"
+    )
     level = models.PositiveSmallIntegerField(_("level"))
     created_at = models.DateTimeField(_("escalated at"), default=timezone.now)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
@@ -167,29 +170,39 @@ class Notice(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="notices")
+    escalation = models.ForeignKey(
+        Escalation, verbose_name=_("escalation"), on_delete=models.CASCADE, related_name="notices"
+    )
     contact = models.ForeignKey(
         "groups.PoliceContact",
+        verbose_name=_("contact"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="notices",
     )
     endpoint = models.ForeignKey(
-        "WebhookEndpoint", on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
+        "WebhookEndpoint",
+        verbose_name=_("webhook endpoint"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
     )
-    channel = models.CharField(max_length=16, choices=NoticeChannel.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=NoticeChannel.choices)
     # The address used, copied so that the log stays true when a contact changes.
-    address = models.CharField(max_length=500)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    address = models.CharField(_("address"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # When the sweep may hand the notice to a worker (again): set on creation,
     # after a transient failure (backoff) and when a delivery's lease runs out.
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    enqueued_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    provider_reference = models.CharField(max_length=200, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    enqueued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    provider_reference = models.CharField(_("provider reference"), max_length=200, blank=True)
 
     objects = NoticeQuerySet.as_manager()
 
@@ -239,6 +252,8 @@ class DeliveryAttempt(models.Model):
     response = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
         ordering = ["attempted_at", "pk"]
 
     def __str__(self):
@@ -249,7 +264,7 @@ class WebhookEndpoint(models.Model):
     """A system that receives every escalation of its area as a signed JSON POST."""
 
     name = models.CharField(_("name"), max_length=200)
-    url = models.URLField(_("URL"))
+    url = models.URLField(_("web address (URL)"))
     secret = models.CharField(
         _("signing secret"),
         max_length=200,
@@ -275,10 +290,14 @@ class WebhookEndpoint(models.Model):
 class ZaloToken(models.Model):
     """The Zalo OA's current access and (single-use) refresh token; one row."""
 
-    access_token = EncryptedTextField()
-    refresh_token = EncryptedTextField()
-    expires_at = models.DateTimeField()
-    updated_at = models.DateTimeField(auto_now=True)
+    access_token = EncryptedTextField(_("access token"))
+    refresh_token = EncryptedTextField(_("refresh token"))
+    expires_at = models.DateTimeField(_("expires at"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Zalo token")
+        verbose_name_plural = _("Zalo tokens")
 
     def __str__(self):
-        return f"Zalo token until {self.expires_at:%Y-%m-%d %H:%M}"
+        return f"Zalo token until {date_text(self.expires_at)}"

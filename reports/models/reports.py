@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.formats import date_text
 from groups.inputs import EARLIEST_MOMENT, FUTURE_TOLERANCE
 from groups.models import Area, Membership, ModelType, SelfManagementGroup
 from reports.storage import report_photo_storage
@@ -66,6 +67,16 @@ class Category(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # reports/open311/mapping.py: the open data feed shows a report's text only for
+    # a category marked here; every other category is treated as sensitive.
+    publish_description = models.BooleanField(
+        _("description published on the open data feed"),
+        default=False,
+        help_text=_(
+            "Show what residents wrote in this category to Open311 clients. Leave it off "
+            "for anything that could name or point at a person."
+        ),
+    )
     # reports/retention.py anonymises a closed report this long after it was closed.
     retention_days = models.PositiveIntegerField(
         _("keep closed reports for (days)"),
@@ -161,8 +172,18 @@ class Channel(models.TextChoices):
     TIP_BOX = "tip_box", _("Tip box")
     PATROL = "patrol", _("Patrol")
     CAMERA = "camera", _("Camera")
-    ZALO = "zalo", _("Zalo group")
+    ZALO = "zalo", _("Zalo")
+    SMS = "sms", _("SMS")
     WALK_IN = "walk_in", _("Walk-in")
+    # Filed by residents themselves from outside the web form: a phone or Zalo
+    # Mini App (reports/public_api.py), another system through Open311 (reports/open311/).
+    APP = "app", _("Phone app")
+    OPEN311 = "open311", _("Another system (Open311)")
+
+
+# What a member may choose when logging a report for a resident: not the channels
+# residents use themselves.
+SELF_SERVICE_CHANNELS = (Channel.WEB, Channel.APP, Channel.OPEN311)
 
 
 class ReportQuerySet(models.QuerySet):
@@ -171,6 +192,11 @@ class ReportQuerySet(models.QuerySet):
 
     def overdue(self, now=None):
         return self.open().filter(due_at__lt=now or timezone.now())
+
+    def publicly_listed(self):
+        """What the open data feed (Open311, reports/open311/) may list to anyone:
+        never an anonymous tip, never a report for the police only."""
+        return self.filter(is_anonymous=False, police_only=False)
 
     def visible_to(self, user):
         """Admins: all. Ward police: their ward. Leaders/deputies: their groups' reports
@@ -289,9 +315,13 @@ class Report(models.Model):
     remind_at = models.DateTimeField(_("reminder due"), null=True, blank=True)
     # Keyed hash of the receipt code (reports/receipts.py): looks the report up
     # without keeping the code itself.
-    receipt_digest = models.CharField(max_length=64, unique=True, editable=False)
+    receipt_digest = models.CharField(
+        _("receipt digest"), max_length=64, unique=True, editable=False
+    )
     # Argon2id hash of an anonymous tip's passphrase; empty for named reports.
-    passphrase_hash = models.CharField(max_length=255, blank=True, editable=False)
+    passphrase_hash = models.CharField(
+        _("passphrase hash"), max_length=255, blank=True, editable=False
+    )
     # Retention (reports/retention.py): when the report was anonymised, and the
     # legal hold that keeps it from being anonymised (set by police or administrators).
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
@@ -425,12 +455,19 @@ class Report(models.Model):
 class ReportAssignment(models.Model):
     """A group that a report was routed to."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="assignments")
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="assignments"
+    )
     group = models.ForeignKey(
-        SelfManagementGroup, on_delete=models.CASCADE, related_name="report_assignments"
+        SelfManagementGroup,
+        verbose_name=_("group"),
+        on_delete=models.CASCADE,
+        related_name="report_assignments",
     )
 
     class Meta:
+        verbose_name = _("report assignment")
+        verbose_name_plural = _("report assignments")
         constraints = [
             models.UniqueConstraint(fields=["report", "group"], name="report_assignment_unique")
         ]
@@ -458,9 +495,14 @@ class ReporterContact(models.Model):
 class ContactReveal(models.Model):
     """Who looked at a reporter's contact, when and why."""
 
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="reveals")
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.PROTECT, related_name="reveals"
+    )
     revealed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contact_reveals"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revealed by"),
+        on_delete=models.PROTECT,
+        related_name="contact_reveals",
     )
     reason = models.TextField(_("reason"))
     revealed_at = models.DateTimeField(_("revealed at"), default=timezone.now)
@@ -471,7 +513,7 @@ class ContactReveal(models.Model):
         ordering = ["-revealed_at"]
 
     def __str__(self):
-        return f"#{self.report_id} {self.revealed_by} {self.revealed_at:%Y-%m-%d %H:%M}"
+        return f"#{self.report_id} {self.revealed_by} {date_text(self.revealed_at)}"
 
 
 class ReportEventQuerySet(models.QuerySet):
@@ -504,27 +546,36 @@ class ReportEvent(models.Model):
         ESCALATED = "escalated", _("Escalated to the police")
         POLICE_ACKNOWLEDGED = "police_acknowledged", _("Acknowledged by the police")
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=32, choices=Kind.choices)
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     # Empty for the reporter and for the system: the reporter has no account.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="report_events",
     )
-    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
-    note = models.TextField(blank=True)
-    public = models.BooleanField(
-        default=False, help_text=_("Shown to the reporter on the tracking page.")
+    from_status = models.CharField(
+        _("from status"), max_length=16, choices=Status.choices, blank=True
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    to_status = models.CharField(_("to status"), max_length=16, choices=Status.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    public = models.BooleanField(
+        _("visible to the reporter"),
+        default=False,
+        help_text=_("Shown to the reporter on the tracking page."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = ReportEventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("report history entry")
+        verbose_name_plural = _("report history")
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["report", "created_at"], name="reportevent_timeline_idx")]
 
@@ -549,6 +600,8 @@ class ReportPhoto(models.Model):
     objects = ReportPhotoQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("report photo")
+        verbose_name_plural = _("report photos")
         ordering = ["pk"]
 
     def __str__(self):

@@ -8,6 +8,21 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
+# Less than this left and a report is shown as due soon (marked, not only coloured),
+# in the inbox, on its page and in the dashboard's "Now".
+DUE_SOON = timedelta(hours=2)
+
+
+@register.filter
+def urgency(report, now: datetime | None = None) -> str:
+    """The urgency of an open report: overdue, soon or later; empty for a closed one."""
+    if not report.is_open:
+        return ""
+    remaining = report.due_at - (now or timezone.now())
+    if remaining < timedelta(0):
+        return "overdue"
+    return "soon" if remaining < DUE_SOON else "later"
+
 
 @register.filter
 def time_left(due_at: datetime, now: datetime | None = None) -> str:

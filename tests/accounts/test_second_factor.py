@@ -288,4 +288,4 @@ def test_the_api_refuses_a_police_session_without_the_second_factor(client, poli
     del session[DEVICE_ID_SESSION_KEY]
     session.save()
 
-    assert client.get("/api/reports/").status_code == 403
+    assert client.get("/api/reports/").status_code == 401

@@ -68,8 +68,9 @@ def test_the_demo_officer_acknowledges_and_reads_the_trends(
     expect(button).to_be_visible()
 
     page.evaluate("window.notReloaded = true")
+    button.click()  # opens the confirmation step
     with page.expect_response(re.compile(rf"/dashboard/escalations/{escalated.pk}/acknowledge/")):
-        button.click()
+        page.click(f"#confirm-acknowledge-{escalated.pk}")
     expect(escalated_count).to_have_text(str(before - 1))
     expect(page.locator(f"#acknowledge-{escalated.pk}")).to_have_count(0)
     assert page.evaluate("window.notReloaded") is True

@@ -31,12 +31,13 @@ def test_the_now_panel_on_a_phone(phone_page, police_a, ward_a_now, sign_in, wat
     page.clock.install()
     sign_in(page, "police_a")
 
-    # Stacked: the three lists sit one above the other, inside the screen.
+    # Stacked: the four lists (waiting, due soonest, overdue, patrols) sit one above
+    # the other, inside the screen.
     lists = page.locator("#now .now-lists > article")
-    expect(lists).to_have_count(3)
-    boxes = [lists.nth(index).bounding_box() for index in range(3)]
+    expect(lists).to_have_count(4)
+    boxes = [lists.nth(index).bounding_box() for index in range(4)]
     assert len({round(box["x"]) for box in boxes}) == 1
-    assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]
+    assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"] < boxes[3]["y"]
     assert all(box["x"] >= 0 and box["x"] + box["width"] <= 360 for box in boxes)
     counts = page.locator("#now .now-count")
     assert all(counts.nth(i).bounding_box()["x"] + 1 >= 0 for i in range(4))
@@ -53,8 +54,16 @@ def test_the_now_panel_on_a_phone(phone_page, police_a, ward_a_now, sign_in, wat
     assert page.evaluate("document.activeElement.id") == f"urgent-report-{urgent.pk}"
 
     # Acknowledge swaps in the panel with its message; the page stays where it is.
+    page.click(f"#acknowledge-{waiting.pk}")  # opens the confirmation step
+    # An open confirmation holds the refresh back: it would close under the finger.
+    page.evaluate("document.getElementById('now').dataset.before = 'confirm'")
+    page.clock.fast_forward("00:31")
+    page.clock.run_for(500)
+    expect(
+        page.locator("#now[data-before='confirm'] details.acknowledge-step[open]")
+    ).to_have_count(1)
     with page.expect_response(re.compile(rf"/dashboard/escalations/{waiting.pk}/acknowledge/")):
-        page.click(f"#acknowledge-{waiting.pk}")
+        page.click(f"#confirm-acknowledge-{waiting.pk}")
     page.clock.run_for(500)
     expect(page.locator("#now .message-success")).to_have_count(1)
     expect(page.locator(f"#acknowledge-{waiting.pk}")).to_have_count(0)

@@ -1,9 +1,10 @@
 """Issue 3's whole round trip in Debian's Chromium on a 360 px phone screen.
 
-A resident reports with a photo and gets a receipt; the leader acknowledges and
-asks a question; the resident answers on the tracking page; the leader resolves;
-the resident sees it resolved. Selectors use names and values, not texts, so the
-test holds in Vietnamese and English alike.
+A resident reports with a photo and gets a receipt; the leader finds it in the
+inbox, acknowledges, confirms and asks a question; the resident answers on the
+tracking page; the leader resolves and confirms; the resident sees it resolved.
+Selectors use names and values, not texts, so the test holds in Vietnamese and
+English alike.
 """
 
 import io
@@ -85,6 +86,11 @@ def test_resident_and_leader_go_round_a_report_on_a_phone(
     assert "Nguyễn Thị Hoa" not in handler.content()
     assert "0987654321" not in handler.content()
     handler.click("form:has(input[name=to][value=acknowledged]) button[type=submit]")
+    # A move cannot be taken back: it is asked once more, and nothing changes yet.
+    handler.wait_for_selector("#confirm-step:has(input[name=to][value=acknowledged])")
+    report.refresh_from_db()
+    assert report.status == Status.NEW
+    handler.click("#confirm-action")
     # The actions are swapped in place: acknowledging is no longer offered.
     handler.wait_for_selector("input[name=to][value=acknowledged]", state="detached")
     handler.locator("#handling details:has(input[name=kind]) summary").click()
@@ -112,6 +118,13 @@ def test_resident_and_leader_go_round_a_report_on_a_phone(
     resolve.locator("summary").click()
     resolve.locator("textarea[name=outcome]").fill("Đã phối hợp công an phường tìm lại xe.")
     resolve.locator("button[type=submit]").click()
+    # The confirmation step carries the outcome the leader wrote.
+    confirm = handler.locator("#confirm-step:has(input[name=to][value=resolved])")
+    confirm.wait_for()
+    assert "Đã phối hợp công an phường tìm lại xe." in confirm.inner_text()
+    report.refresh_from_db()
+    assert report.status == Status.ACKNOWLEDGED
+    confirm.locator("#confirm-action").click()
     handler.wait_for_selector("input[name=to][value=resolved]", state="detached")
     report.refresh_from_db()
     assert report.status == Status.RESOLVED

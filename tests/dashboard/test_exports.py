@@ -185,11 +185,11 @@ def test_the_csv_holds_the_reports_the_dashboard_counts_in_its_order(client, pol
     assert len(lines) == 5  # March's four and February's, all within the default year
     by_id = {int(line[0]): dict(zip(header, line, strict=True)) for line in lines}
     first = by_id[march["r1"].pk]
-    assert first["Received"] == "2026-03-02 08:00"  # local time
+    assert first["Received"] == "02/03/2026 08:00"  # local time, as Vietnamese readers write it
     assert first["Status"] == "Resolved"
     assert first["Commune/ward"] == "Phường Hạ Long"
     assert first["Residential unit"] == "Tổ dân phố 1"
-    assert first["Closed"] == "2026-03-03 08:00"
+    assert first["Closed"] == "03/03/2026 08:00"
     assert by_id[march["r3"].pk]["Escalation level"] == "2"
     assert by_id[march["r3"].pk]["Acknowledged"] == ""
 
@@ -485,3 +485,17 @@ def test_the_summary_takes_the_same_queries_whatever_the_months_size(
                       due=at(f"2026-03-{day:02d}", 13), status=Status.NEW)  # fmt: skip
         escalation(more, level=1, made=at(f"2026-03-{day:02d}", 13))
     assert queries_for_the_summary() == before
+
+
+def test_the_monthly_summary_names_its_sheets_in_whole_words(
+    client, police_a, march, cases, patrols
+):
+    # Vietnamese titles are the long ones ("Thời gian xác nhận đã nhận và g" once).
+    response = _get(client, police_a, summary_url("xlsx"))
+    workbook = load_workbook(io.BytesIO(response.content))
+    for sheet in workbook.worksheets:
+        title = sheet["A1"].value.split(" — ")[0]
+        assert len(sheet.title) <= 31
+        assert title.startswith(sheet.title)
+        rest = title[len(sheet.title) :]
+        assert rest == "" or rest.startswith(" "), (sheet.title, title)

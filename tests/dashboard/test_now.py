@@ -100,7 +100,7 @@ def test_the_period_does_not_apply_to_now(scene, police_a):
     # The fresh report came in two years ago, long before the period chosen.
     panel = _panel(police_a, start="2026-01-01", end="2026-01-31")
     assert panel.counts.new == 2
-    assert scene.fresh in panel.most_urgent
+    assert scene.fresh in panel.due_soon
 
 
 def test_a_ward_outside_the_officers_scope_is_ignored_not_obeyed(scene, police_a, ward_b):
@@ -134,14 +134,34 @@ def test_awaiting_for_the_province_is_every_ward_or_the_chosen_one(scene, provin
     assert _panel(province_admin, ward=ward_b.pk).awaiting == [scene.waiting_b]
 
 
-def test_most_urgent_puts_the_overdue_first_then_by_deadline(scene, police_a, ward_a, theft):
+def test_due_soon_lists_reports_within_their_deadline_nearest_first(scene, police_a, ward_a, theft):
     extra = [
         make_report(category=theft, ward=ward_a, due_in_hours=10 + hours) for hours in range(12)
     ]
-    urgent = _panel(police_a).most_urgent
-    assert urgent[:4] == [scene.escalated, scene.late, scene.fresh, scene.taken]
-    assert urgent[4:] == extra[:6]
-    assert len(urgent) == 10
+    due_soon = _panel(police_a).due_soon
+    assert due_soon[:2] == [scene.fresh, scene.taken]
+    assert due_soon[2:] == extra[:8]
+    assert len(due_soon) == 10
+
+
+def test_overdue_lists_the_most_recently_overdue_first(scene, police_a):
+    assert _panel(police_a).overdue == [scene.late, scene.escalated]
+
+
+def test_a_new_urgent_report_is_listed_however_many_old_ones_are_overdue(
+    scene, police_a, ward_a, theft
+):
+    # Issue 15: reports overdue since 2024 filled "most urgent"; a new one was not listed.
+    for days in range(15):
+        make_report(category=theft, ward=ward_a, due_in_hours=-24 * (700 + days))
+    urgent = make_report(category=theft, ward=ward_a, due_in_hours=0.25)
+    just_late = make_report(category=theft, ward=ward_a, due_in_hours=-0.1)
+
+    panel = _panel(police_a)
+
+    assert panel.due_soon[0] == urgent
+    assert panel.overdue[0] == just_late
+    assert len(panel.overdue) == 10
 
 
 def test_patrols_under_way_are_started_unfinished_logs_in_scope(

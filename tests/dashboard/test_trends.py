@@ -361,8 +361,8 @@ OWN_QUERIES = {
     "incidents_by_month": 1,
     "year_on_year": 1,
     "year_on_year_by_ward": 2,  # counts, wards
-    "year_on_year_by_unit": 1,
-    "year_on_year_by_model_kind": 2,  # counts, kinds
+    "year_on_year_by_unit": 2,  # counts, names
+    "year_on_year_by_model_kind": 2,  # whole months from the summary, kinds
     "mediation_resolution": 4,  # mediation/stats.py's three, wards
     "patrol_coverage": 4,  # groups, patrols/coverage.py's two, wards
     "handling_times": 1,

@@ -10,6 +10,7 @@ import secrets
 
 import pytest
 from django.apps import apps
+from django.core import signing
 from django.db import models
 from django.test import Client
 
@@ -17,6 +18,7 @@ from dashboard.trends import TRENDS
 from groups.inputs import EARLIEST_RECORD_DAY, LATEST_DAY
 from mediation.documents import CASE_DOCUMENTS
 from mediation.lifecycle import _ACTIONS as CASE_ACTIONS
+from reports.open311 import views as open311_views
 from tests.fuzz.walk import Walk
 
 pytestmark = pytest.mark.django_db
@@ -44,10 +46,14 @@ def _path_values(world):
         expanded = [chosen]
         if "action" in groups:
             expanded = [{**chosen, "action": action} for action in [*CASE_ACTIONS, "bogus"]]
+        elif "move" in groups:
+            expanded = [{**chosen, "move": move} for move in [*CASE_ACTIONS, "bogus"]]
         elif "name" in groups and name.startswith("mediation:"):
             expanded = [{**chosen, "name": doc} for doc in [*CASE_DOCUMENTS, "bogus"]]
-        elif "key" in groups and name.startswith("dashboard:"):
+        elif "key" in groups and name.startswith(("dashboard:", "dashboard_api:")):
             expanded = [{**chosen, "key": key} for key in [*TRENDS, "ward-comparison", "bogus"]]
+        elif "fmt" in groups and name.startswith("open311:"):
+            expanded = [{**chosen, "fmt": fmt} for fmt in ("json", "xml")]
         odd = [
             {**chosen, group: odd_id}
             for group in groups
@@ -61,6 +67,8 @@ def _path_values(world):
 
 def _value(name, group, world):
     namespace, _, view = name.partition(":")
+    if namespace == "open311":
+        return _open311_value(group, world)
     if group == "token":
         return secrets.token_urlsafe(16)
     if group == "fmt":
@@ -80,13 +88,28 @@ def _value(name, group, world):
         "reports": "report",
         "mediation": "case",
     }
-    if namespace == "reports_api":
+    if namespace in ("reports_api", "reports_api_deprecated"):
         key = "report" if view.startswith("report") else None
-    elif namespace == "patrols":
+    elif namespace in ("patrols", "patrols_api"):
         key = next((k for k in ("schedule", "shift", "log", "hotspot") if view.startswith(k)), None)
+    elif namespace == "groups_api":
+        key = "group" if view.startswith("group-") else None
+    elif namespace == "mediation_api":
+        key = "case" if view.startswith("case") else None
     else:
         key = objects.get(namespace)
     return str(world[key].pk) if key else "1"
+
+
+def _open311_value(group, world):
+    report = world["report"]
+    if group == "code":
+        return str(report.category_id)
+    if group == "request_id":
+        return str(report.pk)
+    if group == "token":
+        return signing.Signer(salt=open311_views._TOKEN_SALT).sign(str(report.pk))
+    return "json"
 
 
 def _admin_values(name, groups):

@@ -258,7 +258,13 @@ REGISTERED = sorted(
 
 
 # Logins and secrets: for superusers only (tests/reports/escalation/test_outbound.py).
-SUPERUSER_ONLY = {("groups", "user"), ("reports", "webhookendpoint"), ("reports", "zalotoken")}
+SUPERUSER_ONLY = {
+    ("groups", "user"),
+    ("groups", "apitoken"),
+    ("reports", "webhookendpoint"),
+    ("reports", "zalotoken"),
+    ("reports", "open311client"),
+}
 
 
 @pytest.mark.parametrize(("app_label", "model_name"), REGISTERED)

@@ -31,16 +31,6 @@ def test_province_admin_is_sent_to_the_admin(client, province_admin):
     assert client.get(response.url).status_code == 200
 
 
-@pytest.mark.parametrize("role", ["police_a", "leader_x", "member_x"])
-def test_signed_in_people_are_sent_to_their_groups(request, client, role):
-    client.force_login(request.getfixturevalue(role))
-
-    response = client.get("/")
-
-    assert response.status_code == 302
-    assert response.url == "/groups/"
-
-
 # Group list and detail
 
 

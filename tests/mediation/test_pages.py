@@ -34,11 +34,13 @@ def test_the_case_list_shows_the_groups_cases_in_a_fixed_number_of_queries(
 ):
     client.force_login(head_m)
     client.get("/mediation/")  # the session and the user are cached after this
-    with django_assert_num_queries(7):
+    # One more than before issue 15: whether to show the statistics link.
+    with django_assert_num_queries(8):
         response = client.get("/mediation/", **EN)
     body = response.content.decode()
     assert "5 cases" in body
     assert "Open a case" in body
+    assert 'href="/mediation/statistics/"' in body
     for case in several:
         assert f'href="/mediation/{case.pk}/"' in body
 

@@ -43,7 +43,10 @@ def _detail(client, user, report, **headers):
 
 
 def _post(client, user, report, action: str, data: dict, **headers):
+    """Posts as the page's form does; a move as from its confirmation step."""
     client.force_login(user)
+    if action == "status":
+        data = {"confirmed": "1", **data}
     return client.post(f"/reports/{report.pk}/{action}/", data, **EN, **headers)
 
 

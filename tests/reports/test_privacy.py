@@ -80,7 +80,18 @@ def tracer_user(django_user_model):
     return django_user_model.objects.create_user(username="tracer.login", password="pw")
 
 
-@pytest.mark.parametrize("path", ["/report/new/", "/report/track/", "/report/track/message/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/report/new/",
+        "/report/track/",
+        "/report/track/message/",
+        # The same residents through an app or another system.
+        "/api/v1/public/reports/",
+        "/api/v1/public/track/messages/",
+        "/open311/v2/requests.json",
+    ],
+)
 def test_an_error_report_of_a_public_report_page_carries_nothing_about_the_sender(
     path, tracer_user
 ):
@@ -143,7 +154,15 @@ def test_public_report_views_mark_all_their_post_data_sensitive(seeded):
         ratelimit.cache_key(scope=scope, address=ADDRESS) for scope in ("report", "track")
     ]
     try:
-        for path in ("/report/new/", "/report/track/", "/report/track/message/"):
+        for path in (
+            "/report/new/",
+            "/report/track/",
+            "/report/track/message/",
+            "/api/v1/public/reports/",
+            "/api/v1/public/track/",
+            "/api/v1/public/track/messages/",
+            "/open311/v2/requests.json",
+        ):
             response = client.post(path, {"description": "x"})
             assert response.wsgi_request.sensitive_post_parameters == "__ALL__", path
     finally:

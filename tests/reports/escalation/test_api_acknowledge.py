@@ -91,7 +91,8 @@ def test_a_leader_who_sees_the_report_may_not_acknowledge(client, leader_x, esca
     response = _acknowledge(client, escalated)
 
     assert response.status_code == 403
-    assert "detail" in response.json()
+    assert response.json()["code"] == "permission_denied"
+    assert "police of this commune/ward" in response.json()["message"]
     escalated.refresh_from_db()
     assert escalated.acknowledged_at is None
     assert escalated.report.escalate_at is not None
@@ -110,8 +111,12 @@ def test_who_cannot_see_the_report_finds_no_escalation(request, client, role, es
 def test_the_api_needs_a_sign_in(client, escalated):
     response = _acknowledge(client, escalated)
 
-    assert response.status_code == 403
-    assert "detail" in response.json()
+    # 401 with a challenge, now that the API also takes tokens.
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert response.headers["WWW-Authenticate"]
+    escalated.refresh_from_db()
+    assert escalated.acknowledged_at is None
 
 
 def test_acknowledging_takes_a_post(client, police_a, escalated):

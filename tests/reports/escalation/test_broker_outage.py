@@ -132,6 +132,10 @@ def _resident_reports(data: dict) -> tuple[str, float]:
     started = time.monotonic()
     response = client.post("/report/new/", data)
     elapsed = time.monotonic() - started
+    if response.status_code == 200:
+        # The cache's Redis is down too: the receipt comes in the answer itself
+        # (reports/receipt_handoff.py).
+        return response.content.decode(), elapsed
     assert response.status_code == 302, response.status_code
     assert response.url == "/report/receipt/"
     page = client.get("/report/receipt/")

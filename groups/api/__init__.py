@@ -1,0 +1,1 @@
+"""What every part's API shares: errors, paging, tokens and throttles."""

@@ -1,0 +1,13 @@
+"""Searching mediation cases: words of the summary, or the name of the group's
+commune/ward, diacritics optional (groups/text_search.py).
+
+Only narrows ``MediationCase.objects.visible_to``: a case someone may not open is
+never searched, so its summary cannot be found by its words. The index:
+``mediationcase_summary_trgm_idx`` (mediation/migrations/0002).
+"""
+
+from groups.text_search import search
+
+
+def search_cases(cases, *, query: str | None):
+    return search(cases, query=query, fields=("summary",), places=("group__ward",))
