@@ -402,7 +402,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Ordering is each view's choice: a filterset's `ordering`, or OrderingFilter
     # with its `ordering_fields`.
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["groups.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "groups.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "groups.api.errors.exception_handler",

@@ -26,6 +26,7 @@ from dashboard.filters import DashboardFilter
 from dashboard.map import hotspot_points, report_points
 from dashboard.now import now_panel
 from dashboard.views import dashboard_filter, shows_comparison
+from groups.api.filters import refuse_empty_values
 from groups.api.forms import field_errors
 from mediation.api import CaseFiguresSerializer
 
@@ -52,6 +53,7 @@ class DashboardView(APIView):
 
     def filterset(self, request) -> DashboardFilter:
         filterset = dashboard_filter(request)
+        refuse_empty_values(filterset, request.query_params)
         if filterset.is_bound and not filterset.form.is_valid():
             raise BadRequest(field_errors(filterset.form.errors))
         return filterset

@@ -16,7 +16,6 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -24,6 +23,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from groups.api.filters import FilterBackend
 from groups.api.forms import (
     ID_PATTERN,
     IdFilter,
@@ -48,7 +48,7 @@ from mediation.models import (
 )
 from mediation.sessions import record_session
 
-BACKENDS = [DjangoFilterBackend, StableOrdering]
+BACKENDS = [FilterBackend, StableOrdering]
 
 
 def _refused(error: ValidationError):

@@ -22,7 +22,6 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -36,6 +35,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from groups.api.filters import FilterBackend
 from groups.api.forms import (
     ID_PATTERN,
     IdFilter,
@@ -73,7 +73,7 @@ from patrols.models import (
     local_midnight,
 )
 
-BACKENDS = [DjangoFilterBackend, StableOrdering]
+BACKENDS = [FilterBackend, StableOrdering]
 
 
 class ReadOnly(viewsets.ReadOnlyModelViewSet):

@@ -43,6 +43,19 @@ def _static_files_from_the_source_tree():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_answers_without_nagle():
+    """The live server writes a response's headers and body in two sends; with
+    Nagle's algorithm the body then waits for the client's delayed ACK, 40 ms on
+    Linux, on every request of a kept-alive connection (a browser's, schemathesis').
+    Production's gunicorn sets TCP_NODELAY itself."""
+    from django.core.servers.basehttp import WSGIRequestHandler
+
+    WSGIRequestHandler.disable_nagle_algorithm = True
+    yield
+    WSGIRequestHandler.disable_nagle_algorithm = False
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # Django's default hasher is slow on purpose; with it the cast alone costs seconds a test.

@@ -12,11 +12,11 @@ import django_filters
 from django import forms
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 
 from groups.api import serializers
+from groups.api.filters import FilterBackend
 from groups.api.forms import ID_PATTERN, IdFilter, StableOrdering, form_data
 from groups.api.writes import (
     EditedAsInTheAdmin,
@@ -40,7 +40,7 @@ from groups.models import (
     Training,
 )
 
-BACKENDS = [DjangoFilterBackend, StableOrdering]
+BACKENDS = [FilterBackend, StableOrdering]
 
 
 class ReadOnly(viewsets.ReadOnlyModelViewSet):

@@ -11,7 +11,9 @@ write is. A change sends every field of the form (PUT), as the hotspot API does.
 
 from django import forms
 from django.db import models, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -19,6 +21,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from groups import audit
+from groups.api.errors import Conflict
 from groups.api.forms import cleaned, form_data
 from groups.inputs import RECORD_DAY_VALIDATORS, check_time_in_range
 from groups.models import Member, Membership, SelfManagementGroup
@@ -120,16 +123,30 @@ class EditedAsInTheAdmin:
     def destroy(self, request, pk=None, *args, **kwargs):
         """Delete a row you may change; recorded in the audit trail."""
         instance = get_object_or_404(self.editable(request.user), pk=pk)
-        with transaction.atomic():
-            # Recorded first, so that the entry still names the row's commune/ward.
-            audit.record(
-                action=audit_action(instance) or audit.Action.DELETE,
-                actor=request.user,
-                obj=instance,
-                request=request,
-                detail={"operation": "delete"},
+        try:
+            with transaction.atomic():
+                # Recorded first, so that the entry still names the row's commune/ward.
+                audit.record(
+                    action=audit_action(instance) or audit.Action.DELETE,
+                    actor=request.user,
+                    obj=instance,
+                    request=request,
+                    detail={"operation": "delete"},
+                )
+                instance.delete()
+        except (ProtectedError, RestrictedError) as error:
+            # A police contact that notices were sent to, say: the record of who was
+            # told stays, and so does the contact (the admin says the same).
+            kept = (
+                error.protected_objects
+                if isinstance(error, ProtectedError)
+                else error.restricted_objects
             )
-            instance.delete()
+            kinds = sorted({str(row._meta.verbose_name_plural) for row in kept})
+            raise Conflict(
+                _("Records that are kept refer to it (%(kinds)s); it cannot be deleted.")
+                % {"kinds": ", ".join(kinds)}
+            ) from error
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

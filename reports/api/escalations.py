@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
-from groups.api.filters import StrictBooleanFilter
+from groups.api.filters import FilterBackend, StrictBooleanFilter
 from groups.api.lookups import NumericLookupMixin
 from reports.api.serializers import AcknowledgedEscalationSerializer, EscalationSerializer
 from reports.escalation import chain as escalation
@@ -34,7 +34,7 @@ class EscalationFilter(django_filters.FilterSet):
 class EscalationViewSet(NumericLookupMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = EscalationSerializer
     filterset_class = EscalationFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
+    filter_backends = [FilterBackend, OrderingFilter]
     ordering_fields = ["created_at", "level", "acknowledged_at"]
 
     def get_queryset(self):

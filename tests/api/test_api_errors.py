@@ -169,3 +169,36 @@ def test_a_bad_page_size_is_a_400(client, police_a, size):
 
     assert answer.status_code == 400
     assert _shape(answer.json())["errors"][0]["field"] == "page_size"
+
+
+@pytest.mark.parametrize("page", ["", "abc", "0", "-1", "%C2%B2", "last"])
+def test_a_bad_page_is_a_400(client, police_a, page):
+    client.force_login(police_a)
+
+    answer = client.get(f"/api/v1/reports/?page={page}")
+
+    assert answer.status_code == 400
+    assert _shape(answer.json())["errors"][0]["field"] == "page"
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/api/v1/group-documents/?group=", "group"),
+        ("/api/v1/group-documents/?kind=", "kind"),
+        ("/api/v1/escalations/?awaiting=", "awaiting"),
+    ],
+)
+def test_an_empty_value_of_a_typed_filter_is_a_400(client, police_a, path, parameter):
+    client.force_login(police_a)
+
+    answer = client.get(path)
+
+    assert answer.status_code == 400
+    assert parameter in [error["field"] for error in _shape(answer.json())["errors"]]
+
+
+def test_an_empty_text_filter_is_no_filter(client, police_a):
+    client.force_login(police_a)
+
+    assert client.get("/api/v1/areas/?name=").status_code == 200

@@ -13,7 +13,11 @@ from groups.models import (
     PoliceContact,
     Training,
 )
+from reports.escalation.chain import sweep
+from reports.models import Notice
 from tests.api.conftest import error_fields
+from tests.reports.conftest import file_report  # noqa: F401 (a fixture)
+from tests.reports.escalation.conftest import chain, escalation_rules  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -239,3 +243,26 @@ def test_a_province_administrator_creates_a_group_with_the_models_rules(
     assert (unit_elsewhere.status_code, error_fields(unit_elsewhere)) == (400, ["unit"])
     # A group that stops is marked dissolved; it is never deleted here.
     assert client.delete(f"{API}/groups/{group_x.pk}/").status_code == 405
+
+
+def test_a_police_contact_that_was_notified_is_kept_with_a_409(
+    client,
+    province_admin,
+    file_report,
+    chain,
+    theft,
+    ward_a,
+    unit_a1,  # noqa: F811
+):
+    report = file_report(category=theft, ward=ward_a, unit=unit_a1).report
+    sweep(now=report.due_at + datetime.timedelta(seconds=1))
+    notified = Notice.objects.values_list("contact_id", flat=True).first()
+    assert notified is not None
+    client.force_login(province_admin)
+
+    answer = client.delete(f"{API}/police-contacts/{notified}/")
+
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "conflict"
+    assert PoliceContact.objects.filter(pk=notified).exists()
+    assert not AuditEntry.objects.filter(object_id=str(notified), detail__operation="delete")
