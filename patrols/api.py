@@ -35,7 +35,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from groups.api.filters import FilterBackend
+from groups.api.filters import FilterBackend, StrictBooleanFilter
 from groups.api.forms import (
     ID_PATTERN,
     IdFilter,
@@ -656,7 +656,7 @@ class HotspotFilter(django_filters.FilterSet):
     ward = IdFilter(field_name="ward_id")
     unit = IdFilter(field_name="unit_id")
     kind = django_filters.ChoiceFilter(choices=HotspotKind.choices)
-    active = django_filters.BooleanFilter()
+    active = StrictBooleanFilter()
     # The hotspot page's "not checked for at least N days" (HotspotFilterForm's range).
     days = DaysFilter(
         method="filter_days", min_value=1, max_value=3650, label=_("Not checked for (days)")

@@ -16,7 +16,7 @@ from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 
 from groups.api import serializers
-from groups.api.filters import FilterBackend
+from groups.api.filters import FilterBackend, StrictBooleanFilter
 from groups.api.forms import ID_PATTERN, IdFilter, StableOrdering, form_data
 from groups.api.writes import (
     EditedAsInTheAdmin,
@@ -97,12 +97,20 @@ class AreaViewSet(ReadOnly):
         return page
 
 
+class ModelTypeFilter(django_filters.FilterSet):
+    is_mediation = StrictBooleanFilter()
+
+    class Meta:
+        model = ModelType
+        fields = ["is_mediation"]
+
+
 class ModelTypeViewSet(ReadOnly):
     """The kinds of self-management model: public reference data."""
 
     queryset = ModelType.objects.all()
     serializer_class = serializers.ModelTypeSerializer
-    filterset_fields = ["is_mediation"]
+    filterset_class = ModelTypeFilter
     ordering_fields = ["name"]
     ordering = ["name"]
     permission_classes = [AllowAny]
@@ -160,7 +168,7 @@ class GroupViewSet(EditedAsInTheAdmin, ReadOnly):
 
 class MemberFilter(django_filters.FilterSet):
     group = IdFilter(method="filter_group", label=_("Group"))
-    is_mediator = django_filters.BooleanFilter()
+    is_mediator = StrictBooleanFilter()
     name = django_filters.CharFilter(
         field_name="full_name", lookup_expr="icontains", max_length=200
     )
@@ -198,9 +206,9 @@ class MembershipFilter(django_filters.FilterSet):
     group = IdFilter(field_name="group_id")
     member = IdFilter(field_name="member_id")
     role = django_filters.ChoiceFilter(choices=Membership.Role.choices)
-    is_leader = django_filters.BooleanFilter()
-    is_deputy = django_filters.BooleanFilter()
-    current = django_filters.BooleanFilter(method="filter_current", label=_("Current"))
+    is_leader = StrictBooleanFilter()
+    is_deputy = StrictBooleanFilter()
+    current = StrictBooleanFilter(method="filter_current", label=_("Current"))
 
     class Meta:
         model = Membership
@@ -304,7 +312,7 @@ class EmergencyContactViewSet(EditedAsInTheAdmin, ReadOnly):
 
 class PoliceContactFilter(django_filters.FilterSet):
     area = IdFilter(field_name="area_id")
-    active = django_filters.BooleanFilter()
+    active = StrictBooleanFilter()
 
     class Meta:
         model = PoliceContact

@@ -202,3 +202,20 @@ def test_an_empty_text_filter_is_no_filter(client, police_a):
     client.force_login(police_a)
 
     assert client.get("/api/v1/areas/?name=").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/model-kinds/?is_mediation=maybe",
+        "/api/v1/police-contacts/?active=yes",
+        "/api/v1/memberships/?current=2",
+    ],
+)
+def test_a_boolean_filter_takes_true_or_false_only(client, province_admin, path):
+    client.force_login(province_admin)
+
+    answer = client.get(path)
+
+    assert answer.status_code == 400
+    assert _shape(answer.json())["errors"][0]["field"] == path.split("?")[1].split("=")[0]

@@ -248,11 +248,11 @@ def test_a_province_administrator_creates_a_group_with_the_models_rules(
 def test_a_police_contact_that_was_notified_is_kept_with_a_409(
     client,
     province_admin,
-    file_report,
-    chain,
+    file_report,  # noqa: F811
+    chain,  # noqa: F811
     theft,
     ward_a,
-    unit_a1,  # noqa: F811
+    unit_a1,
 ):
     report = file_report(category=theft, ward=ward_a, unit=unit_a1).report
     sweep(now=report.due_at + datetime.timedelta(seconds=1))

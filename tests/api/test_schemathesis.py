@@ -34,7 +34,7 @@ from reports.models import Escalation
 from tests.api.conftest import token_for
 from tests.reports.escalation.conftest import chain, escalation_rules  # noqa: F401
 
-pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.schemathesis, pytest.mark.long, pytest.mark.django_db(transaction=True)]
 
 SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 ROLES = ["province_admin", "police_a", "leader_x", "member_x", None]
