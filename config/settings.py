@@ -453,6 +453,7 @@ SPECTACULAR_SETTINGS = {
         "LogStatusEnum": "patrols.models.logs.LogStatus",
         "DisputeKindEnum": "mediation.models.DisputeKind",
         "CaseStatusEnum": "mediation.models.Status",
+        "GroupDocumentKindEnum": "groups.models.GroupDocument.Kind",
     },
     "PREPROCESSING_HOOKS": ["groups.api.schema.only_version_1"],
     "POSTPROCESSING_HOOKS": [

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from knox.models import AuthTokenManager
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from groups.document_files import check_document_file
 from groups.formats import date_text
 
 
@@ -597,7 +598,13 @@ class GroupDocument(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=255)
     body = models.TextField(_("text"), blank=True)
-    file = models.FileField(_("file"), upload_to=_document_path, blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to=_document_path,
+        blank=True,
+        validators=[check_document_file],
+        help_text=_("PDF, Word, OpenDocument, Excel, JPEG, PNG or text, up to 20 MB."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = GroupScopedQuerySet.as_manager()

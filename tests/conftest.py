@@ -314,11 +314,3 @@ def pytest_terminal_summary(terminalreporter):
                 f"{name.removeprefix('fuzz_')} {value}" for name, value in sorted(totals.items())
             )
         )
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config, items):
-    # The tests marked `long` (a minute or more each) start first, in the order
-    # pytest-randomly gave them: started last, one of them would run alone on one
-    # xdist worker while the other sat idle, adding up to its length to the suite.
-    items.sort(key=lambda item: item.get_closest_marker("long") is None)

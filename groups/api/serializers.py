@@ -123,6 +123,14 @@ class GroupDocumentSerializer(serializers.ModelSerializer):
         return reverse("groups:document", args=[document.pk]) if document.file else None
 
 
+class GroupDocumentUploadSerializer(serializers.ModelSerializer):
+    """What a client sends to add or replace a document (the schema of the form upload)."""
+
+    class Meta:
+        model = GroupDocument
+        fields = ["group", "kind", "title", "body", "file"]
+
+
 class EmergencyContactSerializer(serializers.ModelSerializer):
     class Meta:
         model = EmergencyContact

@@ -2,16 +2,17 @@
 memberships, trainings, documents, emergency contacts and police contact lists, each
 through its model's ``visible_to`` as on the pages.
 
-Groups, members, memberships, trainings, emergency contacts and police contact lists
-are also written, by whoever may change them in the admin (groups/api/writes.py).
-Areas and model kinds stay read only (the official list and the province's
-reference data), and so do documents, files the admin uploads.
+Groups, members, memberships, trainings, documents, emergency contacts and police
+contact lists are also written, by whoever may change them in the admin
+(groups/api/writes.py). Areas and model kinds stay read only (the official list and
+the province's reference data).
 """
 
 import django_filters
 from django import forms
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 
@@ -282,7 +283,19 @@ class GroupDocumentFilter(GroupPartFilter):
         fields = ["group", "kind"]
 
 
-class GroupDocumentViewSet(ReadOnly):
+_DOCUMENT_WRITE = extend_schema(
+    request={"multipart/form-data": serializers.GroupDocumentUploadSerializer}
+)
+
+
+@extend_schema_view(create=_DOCUMENT_WRITE, update=_DOCUMENT_WRITE)
+class GroupDocumentViewSet(EditedAsInTheAdmin, ReadOnly):
+    """A group's conventions, handbooks and scenarios. Leaders add, replace and delete
+    their groups' documents as in the admin: a form upload (multipart/form-data) with
+    the file (groups/document_files.py says which formats) or a text in ``body``."""
+
+    form_fields = ["group", "kind", "title", "body", "file"]
+    choices = {"group": editable_groups}
     serializer_class = serializers.GroupDocumentSerializer
     filterset_class = GroupDocumentFilter
     ordering_fields = ["kind", "title", "updated_at"]

@@ -1,8 +1,8 @@
 """Changing a group's records through the API as the admin changes them.
 
-Leaders and deputies keep their groups' members, memberships, trainings and emergency
-contacts in the admin; province administrators keep everything, the police contact
-lists included. The API's writes follow the same rules: a row is changed or deleted
+Leaders and deputies keep their groups' members, memberships, trainings, documents
+and emergency contacts in the admin; province administrators keep everything, the
+police contact lists included. The API's writes follow the same rules: a row is changed or deleted
 only through the model's ``editable_by``, a row is added only to a group (or area) the
 user may change, every value goes through a Django form with the admin's range checks
 (``groups.admin_input``), and each write is one entry in the audit trail, as an admin
@@ -80,7 +80,7 @@ class EditedAsInTheAdmin:
             self.get_queryset().model, fields=self.form_fields, formfield_callback=_in_range
         )
         data = with_defaults(form_class, form_data(request), instance)
-        form = form_class(data, instance=instance)
+        form = form_class(data, request.FILES, instance=instance)
         for name, rows in self.choices.items():
             form.fields[name].queryset = rows(request.user)
         return form

@@ -4,10 +4,13 @@ in the admin may change it here, with the same checks, and each write is audited
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from groups.models import (
     AuditEntry,
     EmergencyContact,
+    GroupDocument,
     Member,
     Membership,
     PoliceContact,
@@ -266,3 +269,122 @@ def test_a_police_contact_that_was_notified_is_kept_with_a_409(
     assert answer.json()["code"] == "conflict"
     assert PoliceContact.objects.filter(pk=notified).exists()
     assert not AuditEntry.objects.filter(object_id=str(notified), detail__operation="delete")
+
+
+# Group documents: a leader's own group, uploaded as in the admin ---------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _upload(client, path="group-documents", **fields):
+    return client.post(f"{API}/{path}/", fields)  # multipart/form-data, as a form sends
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_a_leader_uploads_a_document_that_members_download(
+    client, media, leader_x, member_x, group_x
+):
+    client.force_login(leader_x)
+
+    created = _upload(
+        client,
+        group=group_x.pk,
+        kind="conventions",
+        title="Quy ước tổ",
+        file=SimpleUploadedFile("Quy ước của Nguyễn Văn A.pdf", PDF),
+    )
+
+    assert created.status_code == 201, created.content
+    document = GroupDocument.objects.get(pk=created.json()["id"])
+    # A random name on disk: the uploaded name may carry a person's.
+    assert "Nguy" not in document.file.name and document.file.name.endswith(".pdf")
+    assert AuditEntry.objects.filter(object_id=str(document.pk), action="create").exists()
+    client.force_login(member_x)
+    download = client.get(created.json()["download_url"])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("quy-uoc.pdf", b"<html><script>alert(1)</script></html>"),
+        ("quy-uoc.exe", b"MZ\x90\x00"),
+        ("quy-uoc.txt", b"\xff\xfe\x00\x00 not UTF-8 \xc3\x28 at all" * 10),
+        ("quy-uoc", PDF),
+    ],
+)
+def test_a_file_that_is_not_what_a_document_may_be_is_a_field_error(
+    client, media, leader_x, group_x, name, content
+):
+    client.force_login(leader_x)
+
+    answer = _upload(
+        client,
+        group=group_x.pk,
+        kind="other",
+        title="Tệp",
+        file=SimpleUploadedFile(name, content),
+    )
+
+    assert answer.status_code == 400
+    assert error_fields(answer) == ["file"]
+    assert not GroupDocument.objects.exists()
+    assert not list(media.rglob("*.*"))
+
+
+def test_a_document_too_large_is_refused(client, media, leader_x, group_x, monkeypatch):
+    monkeypatch.setattr("groups.document_files.MAX_DOCUMENT_BYTES", len(PDF) - 1)
+    client.force_login(leader_x)
+
+    answer = _upload(
+        client, group=group_x.pk, kind="other", title="Tệp", file=SimpleUploadedFile("a.pdf", PDF)
+    )
+
+    assert answer.status_code == 400
+    assert error_fields(answer) == ["file"]
+
+
+def test_documents_go_only_to_groups_one_leads(
+    client, media, leader_x, member_x, police_a, group_y
+):
+    body = {"kind": "other", "title": "Tệp", "body": "Nội dung"}
+    client.force_login(leader_x)
+    elsewhere = _upload(client, group=group_y.pk, **body)
+    client.force_login(member_x)
+    member = _upload(client, group=group_y.pk, **body)
+    client.force_login(police_a)
+    police = _upload(client, group=group_y.pk, **body)
+
+    assert elsewhere.status_code == 400
+    assert error_fields(elsewhere) == ["group"]
+    assert (member.status_code, police.status_code) == (403, 403)
+    assert not GroupDocument.objects.exists()
+
+
+def test_a_leader_replaces_and_deletes_a_document(client, media, leader_x, group_x, group_y):
+    kept = GroupDocument.objects.create(group=group_y, kind="other", title="Của tổ Y")
+    document = GroupDocument.objects.create(group=group_x, kind="other", title="Cũ")
+    client.force_login(leader_x)
+
+    replaced = client.put(
+        f"{API}/group-documents/{document.pk}/",
+        encode_multipart(
+            BOUNDARY,
+            {"group": group_x.pk, "kind": "handbook", "title": "Sổ tay", "body": "Mới"},
+        ),
+        content_type=MULTIPART_CONTENT,
+    )
+    other = client.delete(f"{API}/group-documents/{kept.pk}/")
+    deleted = client.delete(f"{API}/group-documents/{document.pk}/")
+
+    assert replaced.status_code == 200, replaced.content
+    assert replaced.json()["title"] == "Sổ tay"
+    assert other.status_code == 404
+    assert deleted.status_code == 204
+    assert list(GroupDocument.objects.all()) == [kept]

@@ -34,7 +34,7 @@ from reports.models import Escalation
 from tests.api.conftest import token_for
 from tests.reports.escalation.conftest import chain, escalation_rules  # noqa: F401
 
-pytestmark = [pytest.mark.schemathesis, pytest.mark.long, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db(transaction=True)]
 
 SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 ROLES = ["province_admin", "police_a", "leader_x", "member_x", None]
@@ -65,7 +65,11 @@ def cast_with_reports(
     unit_b1,
     group_x,
     group_y,
+    settings,
+    tmp_path,
 ):
+    # Documents the generated uploads add are kept out of the working tree.
+    settings.MEDIA_ROOT = tmp_path
     first = file_report(category=theft, ward=ward_a, unit=unit_a1).report
     file_report(category=theft, ward=ward_a, unit=unit_a1, anonymous=True)
     file_report(category=fight, ward=ward_b, unit=unit_b1)
