@@ -97,8 +97,10 @@ class BasePartyFormSet(forms.BaseFormSet):
 
 
 # Four rows: two people a side is the common case; a third side is rare.
+# absolute_max: Django's default (max_num + 1,000) would build and render 1,020
+# forms for a post that claims that many (parties-TOTAL_FORMS), 200 ms of work.
 PartyFormSet = forms.formset_factory(
-    PartyForm, formset=BasePartyFormSet, extra=4, max_num=20, validate_max=True
+    PartyForm, formset=BasePartyFormSet, extra=4, max_num=20, absolute_max=20, validate_max=True
 )
 
 

@@ -273,3 +273,18 @@ def test_a_case_received_before_2000_is_refused_on_opening_and_on_editing(
     assert list(MediationCase.objects.values_list("received_on", flat=True)) == [
         dispute.received_on
     ]
+
+
+def test_a_post_claiming_a_thousand_parties_builds_at_most_twenty_forms(client, group_m, head_m):
+    client.force_login(head_m)
+
+    response = client.post(
+        "/mediation/new/",
+        {"group": group_m.pk, "parties-TOTAL_FORMS": "1000", "parties-INITIAL_FORMS": "0"},
+        **EN,
+    )
+
+    assert response.status_code == 400
+    assert response.context["parties"].non_form_errors() == ["Please submit at most 20 forms."]
+    assert len(response.context["parties"].forms) <= 20
+    assert not MediationCase.objects.exists()
