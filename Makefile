@@ -8,7 +8,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-PYTEST_ARGS ?= -n auto
+# Two tests at a time to each worker, the long ones first (tests/conftest.py).
+PYTEST_ARGS ?= -n auto --maxschedchunk 2
 export PORT
 
 # Local-development values for the variables production must set (see .env.example).

@@ -7,6 +7,7 @@ start with the variable's name (see config/env.py).
 import base64
 import binascii
 import datetime
+import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -186,7 +187,9 @@ CACHES = {
     "default": {
         "BACKEND": "config.redis_cache.PooledRedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "tuquan",
+        # The test suite's pytest-xdist workers share one Redis: each keeps its keys
+        # apart (a process a test starts inherits PYTEST_XDIST_WORKER, so it agrees).
+        "KEY_PREFIX": "tuquan" + os.environ.get("PYTEST_XDIST_WORKER", ""),
         "OPTIONS": {
             "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
             "socket_timeout": REDIS_SOCKET_TIMEOUT,

@@ -314,3 +314,21 @@ def pytest_terminal_summary(terminalreporter):
                 f"{name.removeprefix('fuzz_')} {value}" for name, value in sorted(totals.items())
             )
         )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    # The tests marked `long` (half a minute or more each) run first of their kind.
+    # With `make test`'s --maxschedchunk 2, pytest-xdist hands each worker two tests
+    # at a time in this order, so the long ones are shared out early and short ones
+    # fill in after: started last, one would run alone while the other worker idled.
+    # Transactional tests stay after the others, as pytest-django put them: their
+    # flush empties the tables that migrations filled (categories, model kinds).
+    items.sort(key=lambda item: (_transactional(item), item.get_closest_marker("long") is None))
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))

@@ -677,6 +677,7 @@ def _as(client, request, role):
         client.force_login(request.getfixturevalue(role))
 
 
+@pytest.mark.long
 def test_each_role_gets_the_expected_answer_on_every_portal_url(client, world, request):
     wrong = []
     for role in ROLES:

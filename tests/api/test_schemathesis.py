@@ -4,9 +4,10 @@ For every operation of docs/openapi.yaml and every role of the test cast (with
 its token; anonymous without one), schemathesis generates valid and invalid
 requests and checks each answer: never a 5xx, the status, content type, headers
 and body as the schema says, invalid input refused. Marked ``schemathesis``
-(`pytest -m schemathesis`); EXAMPLES bounds its cost: 12 gives about 11,000
-requests (93 operations x 5 roles, one test a role, x 2 modes, fewer where an operation has fewer
-possible inputs), some 15 ms each on a busy two-core machine.
+(`pytest -m schemathesis`); EXAMPLES bounds its cost: 6 gives about 5,700
+requests (93 operations x 5 roles, one test a role, x 2 modes; about 1,140 a role,
+fewer where an operation has fewer possible inputs), some 15 ms each on a busy
+two-core machine.
 """
 
 import datetime
@@ -34,12 +35,12 @@ from reports.models import Escalation
 from tests.api.conftest import token_for
 from tests.reports.escalation.conftest import chain, escalation_rules  # noqa: F401
 
-pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.schemathesis, pytest.mark.long, pytest.mark.django_db(transaction=True)]
 
 SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 ROLES = ["province_admin", "police_a", "leader_x", "member_x", None]
 # Generated requests per operation, role and mode (valid, invalid).
-EXAMPLES = 12
+EXAMPLES = 6
 CHECKS = [
     schemathesis.checks.not_a_server_error,
     status_code_conformance,
@@ -112,7 +113,7 @@ def test_generated_requests_get_answers_that_conform_to_the_schema(
 
     print(f"schemathesis as {role}: {sent} requests")  # noqa: T201 (the measure, with -s)
     assert not failures, "\n\n".join(failures)
-    assert sent >= 2000
+    assert sent >= 1000
     if role:
         # The token worked until the run revoked it: few answers were "who are you?".
         assert statuses.count(401) < len(statuses) / 20

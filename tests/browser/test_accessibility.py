@@ -23,6 +23,7 @@ from django.urls import Resolver404, resolve
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.accessibility,
+    pytest.mark.long,
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -67,6 +67,7 @@ def _sweeps_queued(redis_server) -> int:
     return sum(json.loads(message)["headers"]["task"] == SWEEP for message in messages)
 
 
+@pytest.mark.long
 def test_a_second_beat_waits_for_the_lock_and_takes_over_when_the_first_dies(
     redis_server, tmp_path
 ):

@@ -21,7 +21,7 @@ from mediation.lifecycle import _ACTIONS as CASE_ACTIONS
 from reports.open311 import views as open311_views
 from tests.fuzz.walk import Walk
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 ROLES = ["anonymous", "member_x", "leader_x", "leader_y", "police_a", "police_b", "province_admin"]
 ROUNDS = 2  # random mutated GETs and POSTs per address and role, beside the sweep
