@@ -57,6 +57,19 @@ def _live_server_answers_without_nagle():
 
 
 @pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """The test client runs a request in the test's own thread, and LocaleMiddleware
+    leaves the request's language active after it: a test that asked in Vietnamese
+    would leave Vietnamese to the next test in the same worker (an error page
+    rendered before the middleware ran, a name read with ``str``)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # Django's default hasher is slow on purpose; with it the cast alone costs seconds a test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
