@@ -2,11 +2,12 @@
 
 Leaders and deputies keep their groups' members, memberships, trainings, documents
 and emergency contacts in the admin; province administrators keep everything, the
-police contact lists included. The API's writes follow the same rules: a row is changed or deleted
-only through the model's ``editable_by``, a row is added only to a group (or area) the
-user may change, every value goes through a Django form with the admin's range checks
-(``groups.admin_input``), and each write is one entry in the audit trail, as an admin
-write is. A change sends every field of the form (PUT), as the hotspot API does.
+police contact lists included. The API's writes follow the same rules: a row is
+changed or deleted only through the model's ``editable_by``, a row is added only to a
+group (or area) the user may change, every value goes through a Django form with the
+admin's range checks (``groups.admin_input``), and each write is one entry in the
+audit trail, as an admin write is. A change sends every field of the form (PUT), as
+the hotspot API does.
 """
 
 from django import forms
