@@ -23,7 +23,9 @@ import unicodedata
 
 import django_filters
 from django import forms
+from django.core.paginator import Paginator
 from django.db.models import BooleanField, Func, Q, TextField, Value
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 # The letters folded, lower and upper case; the SQL function has the same two strings.
@@ -41,6 +43,11 @@ _FOLD = str.maketrans(MARKED, PLAIN)
 MAX_QUERY_LENGTH = 100
 MIN_QUERY_LENGTH = 2
 
+# A search's results are counted and paged up to here. Counting every report with
+# a common word ("xe may") in a province's million costs more than the page itself,
+# and forty pages on, one adds a word or a filter rather than reads on.
+MATCHES_COUNTED = 1000
+
 
 def fold(text: str) -> str:
     """`text` as ``tuquan_fold`` makes it: NFC, Vietnamese marks off, lower case,
@@ -50,8 +57,9 @@ def fold(text: str) -> str:
 
 
 class Folded(Func):
-    """``tuquan_fold(a || ' ' || b …)``: the folded text the trigram indexes are built
-    on. Written exactly as the indexes are, so that PostgreSQL matches them."""
+    """``tuquan_fold(a || ' ' || b …)``: the folded text the trigram indexes and
+    ``Report.search_text`` are built on. Written exactly as the indexes are, so that
+    PostgreSQL matches them."""
 
     template = "tuquan_fold(%(expressions)s)"
     arg_joiner = " || ' ' || "
@@ -66,10 +74,11 @@ class _Matches(Func):
     output_field = BooleanField()
 
 
-def matches(query: str, *fields: str) -> Q:
-    """A condition: the folded text of `fields` (joined by a space, as the index on
-    them is) matches the already folded `query`."""
-    return Q(_Matches(Folded(*fields), Value(query, output_field=TextField())))
+def matches(query: str, text) -> Q:
+    """A condition: the folded `text` (an expression: ``Folded(…)`` written as the
+    index on it is, or a column that holds the folded text) matches the already
+    folded `query`."""
+    return Q(_Matches(text, Value(query, output_field=TextField())))
 
 
 class _Like(Func):
@@ -78,20 +87,20 @@ class _Like(Func):
     output_field = BooleanField()
 
 
-def contains(query: str, *fields: str) -> Q:
-    """A condition: the folded text of `fields` holds the folded `query` as it is.
+def contains(query: str, text) -> Q:
+    """A condition: the folded `text` holds the folded `query` as it is.
 
     ``LIKE '%…%'`` on the same expression as ``matches``: the trigram index serves
     it too, and since every trigram of the query must be there, it hands back far
     fewer rows to check than the similarity search (docs/search.md, "Speed").
     """
     escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return Q(_Like(Folded(*fields), Value(f"%{escaped}%", output_field=TextField())))
+    return Q(_Like(text, Value(f"%{escaped}%", output_field=TextField())))
 
 
-def search(queryset, *, query: str | None, fields: tuple[str, ...], places: tuple[str, ...]):
-    """`queryset` narrowed to the rows whose text (`fields`) or place (`places`,
-    foreign keys to Area) matches `query`, already folded.
+def search(queryset, *, query: str | None, text, places: tuple[str, ...]):
+    """`queryset` narrowed to the rows whose folded `text` (as for `matches`) or
+    place (`places`, foreign keys to Area) matches `query`, already folded.
 
     The text as typed first (diacritics optional); only when that finds nothing,
     the similarity search that forgives typos: most searches are typed right,
@@ -100,10 +109,10 @@ def search(queryset, *, query: str | None, fields: tuple[str, ...], places: tupl
     if not query:
         return queryset
     by_place = place_condition(query, *places)
-    exact = queryset.filter(contains(query, *fields) | by_place)
+    exact = queryset.filter(contains(query, text) | by_place)
     if exact.exists():
         return exact
-    return queryset.filter(matches(query, *fields) | by_place)
+    return queryset.filter(matches(query, text) | by_place)
 
 
 def place_condition(query: str, *fields: str) -> Q:
@@ -114,7 +123,9 @@ def place_condition(query: str, *fields: str) -> Q:
     """
     from groups.models import Area
 
-    places = list(Area.objects.filter(matches(query, "name")).values_list("pk", flat=True)[:200])
+    places = list(
+        Area.objects.filter(matches(query, Folded("name"))).values_list("pk", flat=True)[:200]
+    )
     condition = Q()
     for field in fields if places else ():
         condition |= Q(**{f"{field}__in": places})
@@ -155,3 +166,46 @@ class SearchFilter(django_filters.CharFilter):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Search"))
         super().__init__(**kwargs)
+
+
+class SearchResultsPaginator(Paginator):
+    """Pages of search results: at most MATCHES_COUNTED of them are counted and paged
+    through, and ``more`` says whether there were more. The count reads no further
+    than the first MATCHES_COUNTED + 1 matches, and a first page with room to spare
+    is the count: a search that finds a few rows or none, most often one with a typo,
+    costs one query instead of two that each check every candidate row."""
+
+    def validate_number(self, number):
+        # The first page is always there, empty or not: no need to count for it.
+        if str(number) == "1":
+            return 1
+        return super().validate_number(number)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if number != 1 or "_matches" in self.__dict__:
+            return super().page(number)
+        rows = list(self.object_list[: self.per_page])
+        if len(rows) < self.per_page:
+            self.__dict__["_matches"] = len(rows)
+        return self._get_page(rows, 1, self)
+
+    @cached_property
+    def _matches(self) -> int:
+        return self.object_list[: MATCHES_COUNTED + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._matches, MATCHES_COUNTED)
+
+    @property
+    def more(self) -> bool:
+        return self._matches > MATCHES_COUNTED
+
+
+def list_paginator(filterset, per_page: int) -> Paginator:
+    """The paginator of `filterset`'s rows, a list whose search box is ``q``: an exact
+    count, or with a search, a SearchResultsPaginator's."""
+    rows = filterset.qs  # validates the form first
+    query = filterset.form.cleaned_data.get("q") if filterset.is_bound else None
+    return (SearchResultsPaginator if query else Paginator)(rows, per_page)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Member, Membership, SelfManagementGroup
+from groups.text_search import Folded
 
 
 class DisputeKind(models.TextChoices):
@@ -171,6 +172,15 @@ class MediationCase(models.Model):
     kind = models.CharField(_("kind of dispute"), max_length=32, choices=DisputeKind.choices)
     summary = models.TextField(
         _("summary"), help_text=_("A short, neutral account of the dispute, taking no side.")
+    )
+    # The summary folded as search reads it (groups/text_search.py), kept by
+    # PostgreSQL: the trigram index is built on it and a candidate row is checked
+    # without folding its summary again.
+    search_text = models.GeneratedField(
+        expression=Folded("summary"),
+        output_field=models.TextField(),
+        db_persist=True,
+        verbose_name=_("text as searched"),
     )
     origin = models.CharField(_("how it came in"), max_length=32, choices=Origin.choices)
     origin_detail = models.CharField(

@@ -9,7 +9,6 @@ Documents and statistics are in mediation/document_views.py.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groups.caching import private
+from groups.text_search import list_paginator
 from mediation import details, lifecycle, mediators
 from mediation.documents import documents_for, logbook_groups, sides
 from mediation.filters import CaseFilter
@@ -59,7 +59,7 @@ def _fetch(request, pk) -> MediationCase:
 def case_list(request):
     cases = MediationCase.objects.visible_to(request.user).select_related("group")
     case_filter = CaseFilter(request.GET or None, queryset=cases)
-    page = Paginator(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_paginator(case_filter, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

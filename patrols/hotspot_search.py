@@ -5,10 +5,10 @@ Only narrows ``Hotspot.objects.visible_to``. A ward has tens of hotspots, the
 province a few thousand: no index needed.
 """
 
-from groups.text_search import search
+from groups.text_search import Folded, search
 
 
 def search_hotspots(hotspots, *, query: str | None):
     return search(
-        hotspots, query=query, fields=("name", "address", "notes"), places=("ward", "unit")
+        hotspots, query=query, text=Folded("name", "address", "notes"), places=("ward", "unit")
     )

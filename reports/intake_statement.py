@@ -74,7 +74,7 @@ def _by_table(rows: list[models.Model]) -> list[list[models.Model]]:
 def _row(row: models.Model, *, keep_pk: bool = False, report_column: str | None = None):
     columns, values, params = [], [], []
     for field in row._meta.concrete_fields:
-        if field.primary_key and not keep_pk:
+        if (field.primary_key and not keep_pk) or field.generated:
             continue
         columns.append(connection.ops.quote_name(field.column))
         if field.column == report_column and row.report_id is None:

@@ -8,16 +8,16 @@ the ward's police; administrators), and nobody else can find it by its words,
 since a report outside someone's scope is never searched (docs/search.md).
 
 Matching: groups/text_search.py (diacritics optional, small typos forgiven where
-pg_trgm is installed), with the GIN trigram index ``report_text_trgm_idx`` of
-reports/migrations/0026 on the folded description and address.
+pg_trgm is installed) on ``Report.search_text``, the folded description and
+address that PostgreSQL keeps, with its GIN trigram index
+``report_search_text_trgm_idx`` (reports/migrations/0041).
 """
 
-from groups.text_search import search
+from django.db.models import F
 
-# The columns the index of reports/migrations/0026 folds, in its order.
-TEXT_FIELDS = ("description", "address")
+from groups.text_search import search
 
 
 def search_reports(reports, *, query: str | None):
     """`reports` whose text, address or place matches the folded `query`."""
-    return search(reports, query=query, fields=TEXT_FIELDS, places=("ward", "unit"))
+    return search(reports, query=query, text=F("search_text"), places=("ward", "unit"))

@@ -8,7 +8,6 @@ so none of them may be kept by a shared cache or the browser's disk cache.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -19,6 +18,7 @@ from groups.audit import Action, record
 from groups.caching import private
 from groups.htmx import wants_partial
 from groups.models import Membership
+from groups.text_search import list_paginator
 from reports import conversation
 from reports.duplicates import merge_duplicate, similar_open_reports
 from reports.filters import ReportFilter
@@ -59,7 +59,7 @@ def _inbox_reports(user):
 @private
 def inbox(request):
     report_filter = ReportFilter(_inbox_query(request), queryset=_inbox_reports(request.user))
-    page = Paginator(report_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_paginator(report_filter, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -209,6 +209,7 @@ def _defaults(model: type[Model], fields: list[str]) -> tuple[list, tuple]:
         if model_field.name not in fields
         and not model_field.null
         and not model_field.primary_key
+        and not model_field.generated
         and model_field.db_default is NOT_PROVIDED
     ]
     values = []

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.formats import date_text
 from groups.inputs import EARLIEST_MOMENT, FUTURE_TOLERANCE
 from groups.models import Area, Membership, ModelType, SelfManagementGroup
+from groups.text_search import Folded
 from reports.storage import report_photo_storage
 from reports.vault import EncryptedTextField
 
@@ -259,6 +260,15 @@ class Report(models.Model):
         limit_choices_to={"depth": 3},
     )
     address = models.CharField(_("address or landmark"), max_length=255, blank=True)
+    # The description and address folded as search reads them (groups/text_search.py),
+    # kept by PostgreSQL on every write: the trigram index is built on it, and checking
+    # a candidate row reads it as it is instead of folding the text again.
+    search_text = models.GeneratedField(
+        expression=Folded("description", "address"),
+        output_field=models.TextField(),
+        db_persist=True,
+        verbose_name=_("text as searched"),
+    )
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )

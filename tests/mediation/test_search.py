@@ -90,3 +90,55 @@ def test_the_case_list_costs_the_same_queries_with_a_search(
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get("/mediation/", {"q": "loi di"})
     assert len(response.context["page"].object_list) == 5
+
+
+def test_a_search_with_more_matches_than_are_counted_says_so(
+    client, dispute, head_m, group_m, mediator_m1, monkeypatch
+):
+    from groups import text_search
+
+    monkeypatch.setattr(text_search, "MATCHES_COUNTED", 2)
+    for _ in range(2):
+        open_case(
+            group=group_m,
+            by=head_m,
+            kind=DisputeKind.NEIGHBOURS,
+            summary="Lối đi chung bị lấn",
+            origin=Origin.PARTY_REQUEST,
+            received_on=RECEIVED,
+            parties=PARTIES,
+            mediators=[mediator_m1.member],
+        )
+    client.force_login(head_m)
+
+    searched = client.get("/mediation/", {"q": "loi di"}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert searched.context["page"].paginator.count == 2
+    assert "Hơn 2 vụ việc" in searched.content.decode()
+    # Without a search the list counts them all.
+    listed = client.get("/mediation/", HTTP_ACCEPT_LANGUAGE="vi")
+    assert listed.context["page"].paginator.count == 3
+    assert "Hơn" not in listed.content.decode()
+
+
+def test_the_stored_search_text_follows_the_summary(dispute):
+    from groups.text_search import fold
+    from mediation.models import MediationCase
+
+    MediationCase.objects.filter(pk=dispute.pk).update(summary="Tranh chấp RANH GIỚI đất.")
+    dispute.refresh_from_db()
+    assert dispute.search_text == fold("Tranh chấp RANH GIỚI đất.")
+
+
+def test_the_trigram_index_is_on_the_stored_summary(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')")
+        if not cursor.fetchone()[0]:
+            pytest.skip("pg_trgm is not installed in this PostgreSQL")
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'mediation_mediationcase' "
+            "AND indexdef LIKE '%%gin_trgm_ops%%'"
+        )
+        assert [row[0] for row in cursor.fetchall()] == [
+            "CREATE INDEX mediationcase_search_text_trgm_idx ON public.mediation_mediationcase "
+            "USING gin (search_text gin_trgm_ops)"
+        ]

@@ -1,10 +1,14 @@
 """Searching reports in the inbox and on the dashboard, as each role, through HTTP."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from groups.text_search import MAX_QUERY_LENGTH, fold
+from groups.text_search import MATCHES_COUNTED, MAX_QUERY_LENGTH, fold
+from reports.models import Report
 from tests.search.conftest import file
 
 
@@ -195,3 +199,110 @@ def test_folding_in_python_matches_folding_in_the_database(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT tuquan_fold(%s)", [text])
         assert cursor.fetchone()[0] == fold(text)
+
+
+def test_the_stored_search_text_follows_the_report_through_every_write(
+    theft, ward_a, unit_a1, group_x
+):
+    report = file(
+        category=theft,
+        ward=ward_a,
+        unit=unit_a1,
+        description="Mất XE MÁY ở chợ Bạch Đằng.",
+        address="Ngõ 3",
+    )
+    report.refresh_from_db()
+    assert report.search_text == "mat xe may o cho bach dang. ngo 3"
+
+    report.description = "Đánh nhau ở bến đò."
+    report.save()
+    report.refresh_from_db()
+    assert report.search_text == "danh nhau o ben do. ngo 3"
+
+    Report.objects.filter(pk=report.pk).update(address="Đồng Mỏ")
+    report.refresh_from_db()
+    assert report.search_text == fold("Đánh nhau ở bến đò. Đồng Mỏ")
+
+
+def test_the_trigram_index_is_on_the_stored_text(trigrams):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'reports_report' "
+            "AND indexdef LIKE '%%gin_trgm_ops%%'"
+        )
+        assert [row[0] for row in cursor.fetchall()] == [
+            "CREATE INDEX report_search_text_trgm_idx ON public.reports_report "
+            "USING gin (search_text gin_trgm_ops)"
+        ]
+
+
+def _many_thefts(count, *, category, ward, unit):
+    now = timezone.now()
+    Report.objects.bulk_create(
+        Report(
+            category=category,
+            ward=ward,
+            unit=unit,
+            description=f"Mất xe máy lần {number}.",
+            occurred_at=now,
+            due_at=now + timedelta(days=1),
+            receipt_digest=f"test-{number}",
+        )
+        for number in range(count)
+    )
+
+
+def test_a_search_counts_a_thousand_matches_and_says_there_are_more(
+    client, province_admin, theft, ward_a, unit_a1
+):
+    _many_thefts(MATCHES_COUNTED + 1, category=theft, ward=ward_a, unit=unit_a1)
+    client.force_login(province_admin)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/reports/", {"q": "xe may", "page": "41"}, HTTP_ACCEPT_LANGUAGE="vi")
+
+    page = response.context["page"]
+    assert (page.paginator.count, page.paginator.num_pages, page.number) == (1000, 40, 40)
+    assert len(page.object_list) == 25
+    assert not page.has_next()
+    text = response.content.decode()
+    assert "Hơn 1000 tin báo" in text
+    assert "Chỉ liệt kê 1000 kết quả đầu tiên" in text
+    # The count reads no further than one match past the limit.
+    (count,) = [query["sql"] for query in queries.captured_queries if "COUNT(*)" in query["sql"]]
+    assert "LIMIT 1001" in count
+    # The first page, full, is counted the same way.
+    first = client.get("/reports/", {"q": "xe may"}).context["page"]
+    assert (first.paginator.count, first.paginator.more, first.has_next()) == (1000, True, True)
+
+
+def test_a_thousand_matches_are_counted_exactly(client, province_admin, theft, ward_a, unit_a1):
+    _many_thefts(MATCHES_COUNTED, category=theft, ward=ward_a, unit=unit_a1)
+    client.force_login(province_admin)
+    response = client.get("/reports/", {"q": "xe may"}, HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert response.context["page"].paginator.count == 1000
+    text = response.content.decode()
+    assert "1000 tin báo" in text
+    assert "Hơn" not in text
+
+
+def test_without_a_search_the_inbox_counts_every_report(
+    client, province_admin, theft, ward_a, unit_a1
+):
+    _many_thefts(MATCHES_COUNTED + 1, category=theft, ward=ward_a, unit=unit_a1)
+    client.force_login(province_admin)
+    response = client.get("/reports/", {"category": theft.pk}, HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert response.context["page"].paginator.count == 1001
+    assert "1001 tin báo" in response.content.decode()
+
+
+def test_a_search_that_fills_less_than_a_page_is_counted_by_its_page(
+    client, province_admin, all_reports
+):
+    client.force_login(province_admin)
+    for query, found in (("binh gas", 1), ("bach dnag", 1), ("chay rung", 0)):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/reports/", {"q": query})
+        assert response.context["page"].paginator.count == found
+        assert not [sql for sql in queries.captured_queries if "COUNT(*)" in sql["sql"]]
