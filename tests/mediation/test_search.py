@@ -25,6 +25,19 @@ def debt_n(group_n, head_n):
     )
 
 
+def _another_path_dispute(group, head, mediator):
+    return open_case(
+        group=group,
+        by=head,
+        kind=DisputeKind.NEIGHBOURS,
+        summary="Lối đi chung bị lấn",
+        origin=Origin.PARTY_REQUEST,
+        received_on=RECEIVED,
+        parties=PARTIES,
+        mediators=[mediator.member],
+    )
+
+
 def _found(client, user, query):
     client.force_login(user)
     response = client.get("/mediation/", {"q": query})
@@ -77,16 +90,7 @@ def test_the_case_list_costs_the_same_queries_with_a_search(
     with CaptureQueriesContext(connection) as one:
         client.get("/mediation/", {"q": "loi di"})
     for _ in range(4):
-        open_case(
-            group=group_m,
-            by=head_m,
-            kind=DisputeKind.NEIGHBOURS,
-            summary="Lối đi chung bị lấn",
-            origin=Origin.PARTY_REQUEST,
-            received_on=RECEIVED,
-            parties=PARTIES,
-            mediators=[mediator_m1.member],
-        )
+        _another_path_dispute(group_m, head_m, mediator_m1)
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get("/mediation/", {"q": "loi di"})
     assert len(response.context["page"].object_list) == 5
@@ -99,16 +103,7 @@ def test_a_search_with_more_matches_than_are_counted_says_so(
 
     monkeypatch.setattr(text_search, "MATCHES_COUNTED", 2)
     for _ in range(2):
-        open_case(
-            group=group_m,
-            by=head_m,
-            kind=DisputeKind.NEIGHBOURS,
-            summary="Lối đi chung bị lấn",
-            origin=Origin.PARTY_REQUEST,
-            received_on=RECEIVED,
-            parties=PARTIES,
-            mediators=[mediator_m1.member],
-        )
+        _another_path_dispute(group_m, head_m, mediator_m1)
     client.force_login(head_m)
 
     searched = client.get("/mediation/", {"q": "loi di"}, HTTP_ACCEPT_LANGUAGE="vi")
