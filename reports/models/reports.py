@@ -209,13 +209,15 @@ class ReportQuerySet(models.QuerySet):
         if user.is_ward_police:
             return self.filter(ward_id=user.police_ward_id)
         led_groups = Membership.objects.led_by(user).values("group")
-        return self.filter(
-            Q(
-                police_only=False,
-                pk__in=ReportAssignment.objects.filter(group__in=led_groups).values("report"),
-            )
-            | Q(logged_by=user)
+        # The two ways a report reaches them as one list of ids, which PostgreSQL
+        # looks up by key. An OR of the two conditions instead made it read every
+        # report to count a leader's inbox: 1.2 s at 10 million (docs/scale.md).
+        reached = (
+            ReportAssignment.objects.filter(group__in=led_groups)
+            .values("report")
+            .union(self.model.objects.filter(logged_by=user).order_by().values("pk"))
         )
+        return self.filter(Q(police_only=False) | Q(logged_by=user), pk__in=reached)
 
     def handleable_by(self, user):
         """Reports on which the user may take actions (acknowledge, resolve, …)."""

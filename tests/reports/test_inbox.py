@@ -67,6 +67,25 @@ def _links(response) -> set[int]:
     return {pk for pk in Report.objects.values_list("pk", flat=True) if f"/reports/{pk}/" in html}
 
 
+def test_a_leader_sees_a_report_for_the_police_only_if_they_logged_it(
+    about_the_group, ward_a, unit_a1, group_x, leader_x, police_only_report, report_x
+):
+    logged_by_leader = submit_report(
+        data={
+            "category": about_the_group,
+            "ward": ward_a,
+            "unit": unit_a1,
+            "description": "Một người dân đến nhà tổ trưởng phản ánh về tổ.",
+        },
+        channel=Channel.WALK_IN,
+        logged_by=leader_x,
+    ).report
+
+    assert logged_by_leader.police_only
+    assert set(Report.objects.visible_to(leader_x)) == {report_x, logged_by_leader}
+    assert set(Report.objects.handleable_by(leader_x)) == {report_x}
+
+
 def test_the_inbox_needs_a_sign_in(client, report_x):
     response = client.get("/reports/")
 
