@@ -123,10 +123,16 @@ class CaseQuerySet(models.QuerySet):
             return self
         if user.is_ward_police:
             return self.filter(group__ward_id=user.police_ward_id).referred_to_police()
-        return self.filter(
-            Q(group__in=mediating_groups(user))
-            | Q(pk__in=CaseMediator.objects.active().filter(member__user=user).values("case"))
-        ).exclude(pk__in=_recused_cases(user))
+        # Both ways in as one list of ids, looked up by key: an OR of the two made
+        # PostgreSQL read every case of the country to count a mediator's list
+        # (docs/scale.md, as for a leader's reports).
+        reached = (
+            self.model.objects.filter(group__in=mediating_groups(user))
+            .order_by()
+            .values("pk")
+            .union(CaseMediator.objects.active().filter(member__user=user).values("case"))
+        )
+        return self.filter(pk__in=reached).exclude(pk__in=_recused_cases(user))
 
     def editable_by(self, user):
         """Admins, the group's head and the case's mediators (not after a recusal)."""
