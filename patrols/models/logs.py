@@ -213,10 +213,16 @@ class PatrolAttendance(models.Model):
 class CheckInQuerySet(LogPartQuerySet):
     def visible_to(self, user):
         """Who sees the hotspot sees its history; who sees the log sees its check-ins."""
-        return self.filter(
-            Q(hotspot__in=Hotspot.objects.visible_to(user))
-            | Q(log__in=PatrolLog.objects.visible_to(user))
+        if inactive(user):
+            return self.none()
+        if user.is_province_admin:
+            return self
+        # One list of ids for both ways in, as PatrolLogQuerySet.visible_to does.
+        check_ins = self.model.objects.order_by().values("pk")
+        reached = check_ins.filter(hotspot__in=Hotspot.objects.visible_to(user)).union(
+            check_ins.filter(log__in=PatrolLog.objects.visible_to(user))
         )
+        return self.filter(pk__in=reached)
 
 
 class HotspotCheckIn(MapPointMixin, models.Model):
