@@ -57,9 +57,9 @@ def fold(text: str) -> str:
 
 
 class Folded(Func):
-    """``tuquan_fold(a || ' ' || b …)``: the folded text the trigram indexes and
-    ``Report.search_text`` are built on. Written exactly as the indexes are, so that
-    PostgreSQL matches them."""
+    """``tuquan_fold(a || ' ' || b …)``: the folded text the stored ``search_text``
+    columns of reports and mediation cases hold, and that a search folds as it reads
+    for the tables without one (hotspots, place names)."""
 
     template = "tuquan_fold(%(expressions)s)"
     arg_joiner = " || ' ' || "
