@@ -11,11 +11,11 @@ from django.db.models.functions import JSONObject
 from groups.models import Membership
 
 
-def _leading(groups=None):
-    """Current leading memberships (in `groups`, if given) of active users with an
-    e-mail address."""
+def _leading(groups=None, *, on=None):
+    """Leading memberships current `on` (today) (in `groups`, if given) of active users
+    with an e-mail address."""
     memberships = (
-        Membership.objects.current()
+        Membership.objects.current(on)
         .filter(Q(is_leader=True) | Q(is_deputy=True))
         .filter(member__user__is_active=True)
         .exclude(member__user__email="")
@@ -38,14 +38,15 @@ def leader_addresses_by_group(groups) -> dict[int, list[tuple[int, str]]]:
     return by_group
 
 
-def leader_addresses_of_each(groups):
+def leader_addresses_of_each(groups, *, on=None):
     """`groups` (a queryset) with `leader_addresses`: [{"user": id, "email": address}, ...]
-    of each group's active leaders and deputies today, read in the groups' own query.
+    of each group's active leaders and deputies `on` that day (today), read in the
+    groups' own query.
 
     For a caller that reads the groups anyway (the intake): one query, not two.
     """
     leading = (
-        _leading()
+        _leading(on=on)
         .filter(group=OuterRef("pk"))
         .values(address=JSONObject(user="member__user_id", email="member__user__email"))
     )

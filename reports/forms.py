@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from groups.compiled_queries import CompiledQuery
 from groups.inputs import MomentField, ascii_int
 from groups.models import Area
 from reports import receipts
@@ -67,6 +68,33 @@ class MultiplePhotoField(forms.FileField):
         return cleaned
 
 
+class CategoryField(forms.ModelChoiceField):
+    """An active category, read with SQL built once per process (groups/compiled_queries.py):
+    every report reads one, and building the query took longer than running it."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        pk = ascii_int(value)
+        chosen = _ACTIVE_CATEGORY.objects(pk=pk) if pk else []
+        if not chosen:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return chosen[0]
+
+
+# With its escalation rule: the intake schedules the first escalation from it.
+ACTIVE_CATEGORIES = Category.objects.filter(active=True).select_related("escalation_rule")
+_ACTIVE_CATEGORY = CompiledQuery(lambda pk: ACTIVE_CATEGORIES.filter(pk=pk), ints=("pk",))
+# The commune/ward and the unit a report names, in one query.
+_PLACES = CompiledQuery(
+    lambda ward, unit: Area.objects.filter(pk__in=(ward, unit)), ints=("ward", "unit")
+)
+
+
 class PlaceField(forms.ModelChoiceField):
     """A commune/ward or unit choice that first looks among the places the form has
     already read (`known`, by id): the form reads both in one query."""
@@ -82,10 +110,9 @@ class ReportForm(forms.Form):
     """A report or tip as a resident gives it. Members logging a report use
     `LoggedReportForm`, which adds the channel."""
 
-    category = forms.ModelChoiceField(
+    category = CategoryField(
         label=_("What is it about?"),
-        # With its escalation rule: the intake schedules the first escalation from it.
-        queryset=Category.objects.filter(active=True).select_related("escalation_rule"),
+        queryset=ACTIVE_CATEGORIES,
         empty_label=_("Choose a category"),
     )
     description = forms.CharField(
@@ -206,11 +233,13 @@ class ReportForm(forms.Form):
         """The chosen commune/ward and unit in one query, for their fields to take."""
         ward_id = ascii_int(self["ward"].value())
         unit_id = ascii_int(self["unit"].value())
-        wanted = [pk for pk in (ward_id, unit_id) if pk]
-        if not wanted:
+        if not (ward_id or unit_id):
             return
         # The depths of Area.objects.communes() and .residential_units().
-        places = {(place.pk, place.depth): place for place in Area.objects.filter(pk__in=wanted)}
+        places = {
+            (place.pk, place.depth): place
+            for place in _PLACES.objects(ward=ward_id or 0, unit=unit_id or 0)
+        }
         self.fields["ward"].known = {ward_id: places[ward_id, 2]} if (ward_id, 2) in places else {}
         self.fields["unit"].known = {unit_id: places[unit_id, 3]} if (unit_id, 3) in places else {}
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from groups.leaders import leader_addresses_of_each
 from reports import intake_statement, receipts, routing
 from reports.escalation import chain as escalation
 from reports.escalation import notifications
@@ -55,13 +54,13 @@ def submit_report(
     # Reads first, then the writes in one statement: the groups,
     # their leaders and the holidays change by hand, rarely, and a report routed
     # a moment before such a change is routed as it would have been then.
-    groups = []
+    routes = []
     if not police_only:
-        # With their leaders' addresses, in the same query.
-        groups = list(
-            leader_addresses_of_each(routing.groups_for(category=category, ward=ward, unit=unit))
+        routes = routing.routes_for(
+            category=category, ward=ward, unit=unit, on=timezone.localdate(now)
         )
-    leaders = notifications.leaders_of(groups)
+    # Each leader once, however many of the groups they lead.
+    leaders = sorted({user: address for route in routes for user, address in route.leaders}.items())
     due_at = deadline_for(category=category, start=now)
     report = Report(
         category=category,
@@ -82,7 +81,7 @@ def submit_report(
         passphrase_hash=receipts.hash_passphrase(passphrase) if anonymous else "",
     )
     escalation.schedule(report=report)
-    if not groups:
+    if not routes:
         # No group may handle it: it goes straight to the ward police.
         report.escalate_at, report.remind_at = now, None
     contact = None
@@ -105,7 +104,7 @@ def submit_report(
         dependents = [
             *([contact] if contact else []),
             *photo_rows,
-            *(ReportAssignment(report=report, group=group) for group in groups),
+            *(ReportAssignment(report=report, group_id=route.group_id) for route in routes),
             ReportEvent(report=report, kind=ReportEvent.Kind.CREATED, public=True, created_at=now),
             # In the outbox: the message after commit only hastens it (escalation/outbox.py).
             *notices,

@@ -6,13 +6,48 @@ the category. With no such group, or when the report concerns the group itself
 police alone handle it.
 """
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from groups.compiled_queries import CompiledQuery
+from groups.leaders import leader_addresses_of_each
 from groups.models import SelfManagementGroup
 from reports.models import Category
 
 
+@dataclass(frozen=True)
+class Route:
+    """A group a report goes to, with (user id, e-mail address) of its leaders and deputies."""
+
+    group_id: int
+    leaders: tuple[tuple[int, str], ...]
+
+
+def routes_for(*, category, ward, unit=None, on: datetime.date) -> list[Route]:
+    """The groups of `groups_for`, each with its leaders on the day `on`, in one query.
+
+    The intake's query: its SQL is built once per process (groups/compiled_queries.py),
+    as building it took longer than running it.
+    """
+    if unit:
+        rows = _ROUTES_IN_UNIT.rows(category=category.pk, ward=ward.pk, unit=unit.pk, on=on)
+    else:
+        rows = _ROUTES_IN_WARD.rows(category=category.pk, ward=ward.pk, on=on)
+    return [
+        Route(
+            group_id=group_id,
+            leaders=tuple((address["user"], address["email"]) for address in addresses),
+        )
+        for group_id, addresses in rows
+    ]
+
+
 def groups_for(*, category, ward, unit=None) -> QuerySet:
+    """The active groups that receive a report of `category` (an instance or an id)
+    from `ward` and `unit` (instances or ids)."""
+    category_id = category if isinstance(category, int) else category.pk
     groups = SelfManagementGroup.objects.active().filter(ward=ward)
     # A group without a unit covers the whole commune/ward.
     groups = (
@@ -22,12 +57,21 @@ def groups_for(*, category, ward, unit=None) -> QuerySet:
     )
     # A category that names no kinds suits groups of every kind; one that names some,
     # groups of one of them. Both are subqueries: one query, and no join to de-duplicate.
-    named_kinds = Category.model_types.through.objects.filter(category_id=category.pk)
+    named_kinds = Category.model_types.through.objects.filter(category_id=category_id)
     of_a_named_kind = SelfManagementGroup.model_types.through.objects.filter(
         selfmanagementgroup_id=OuterRef("pk"),
         modeltype_id__in=named_kinds.values("modeltype_id"),
     )
     return groups.filter(~Exists(named_kinds) | Exists(of_a_named_kind))
+
+
+def _routes_query(*, category, ward, unit=None, on):
+    groups = groups_for(category=category, ward=ward, unit=unit)
+    return leader_addresses_of_each(groups, on=on).values_list("pk", "leader_addresses")
+
+
+_ROUTES_IN_UNIT = CompiledQuery(_routes_query, ints=("category", "ward", "unit"), dates=("on",))
+_ROUTES_IN_WARD = CompiledQuery(_routes_query, ints=("category", "ward"), dates=("on",))
 
 
 def is_police_only(*, category, concerns_group_member: bool) -> bool:

@@ -15,6 +15,7 @@ with `deadline_for`.
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from groups.compiled_queries import CompiledQuery
 from reports.models import Category, Holiday, Severity
 
 OFFICE_TIME_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -28,6 +29,12 @@ WORKING_WEEKDAYS = frozenset(range(5))  # Monday to Friday
 # (a long one, or a long run of days off) looks again with twice the window.
 HOLIDAY_LOOKAHEAD = timedelta(days=60)
 
+# Read for every report counted in office hours: its SQL is built once per process.
+_HOLIDAYS_BETWEEN = CompiledQuery(
+    lambda first, last: Holiday.objects.filter(date__range=(first, last)).values_list("date"),
+    dates=("first", "last"),
+)
+
 
 def deadline_for(*, category: Category, start: datetime) -> datetime:
     """The moment a report of `category` received at `start` falls due.
@@ -39,9 +46,7 @@ def deadline_for(*, category: Category, start: datetime) -> datetime:
     first = start.astimezone(OFFICE_TIME_ZONE).date()
     last = first + HOLIDAY_LOOKAHEAD
     while True:
-        holidays = set(
-            Holiday.objects.filter(date__range=(first, last)).values_list("date", flat=True)
-        )
+        holidays = {day for (day,) in _HOLIDAYS_BETWEEN.rows(first=first, last=last)}
         due = add_working_time(start=start, duration=category.deadline, holidays=holidays)
         # Only a result inside the window was computed with every day off known.
         if due.astimezone(OFFICE_TIME_ZONE).date() <= last:

@@ -27,8 +27,9 @@ def queue_new_report_notices(*, report: Report, now: datetime.datetime) -> list[
 def new_report_notices(
     *, report: Report, now: datetime.datetime, leaders: list[tuple[int, str]]
 ) -> list[LeaderNotice]:
-    """The notices of a new report to `leaders` (from `leaders_of`), unsaved: the intake
-    writes them in the statement that writes the report (reports/intake.py)."""
+    """The notices of a new report to `leaders` (user id and e-mail address of each),
+    unsaved: the intake writes them in the statement that writes the report
+    (reports/intake.py)."""
     if report.police_only or not leaders:
         return []
     subject, body = _render(template=NEW_REPORT_TEMPLATE, report=report)
@@ -40,24 +41,6 @@ def new_report_notices(
         body=body,
         now=now,
     )
-
-
-def leaders_of(groups: list) -> list[tuple[int, str]]:
-    """(user id, email) of each active leader and deputy of `groups`, each once, by user id.
-
-    Groups read with `groups.leaders.leader_addresses_of_each` carry them: no query.
-    Otherwise one query; none for no groups.
-    """
-    if not groups:
-        return []
-    users: dict[int, str] = {}
-    if all(hasattr(group, "leader_addresses") for group in groups):
-        for group in groups:
-            users.update((entry["user"], entry["email"]) for entry in group.leader_addresses)
-    else:
-        for addresses in leader_addresses_by_group(groups).values():
-            users.update(addresses)
-    return sorted(users.items())
 
 
 def queue_reminders(*, reports: list[Report], now: datetime.datetime) -> list[int]:
