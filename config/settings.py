@@ -151,6 +151,13 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.integer("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The intake's few hot queries run as prepared statements (groups/compiled_queries.py):
+# PostgreSQL plans them once per connection. Every other query binds on the client
+# and is never prepared. Off (0) behind PgBouncer in transaction mode older than
+# 1.21, which cannot keep a statement prepared on one connection for the next.
+DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+    0 if env.boolean("DATABASE_PREPARED_STATEMENTS", default=True) else None
+)
 # A streaming replica (hot standby) for the dashboard's and exports' reads
 # (config/replica.py); every write and every other read goes to the primary.
 # Reads fall back to the primary while the replica is down or lags more than

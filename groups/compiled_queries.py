@@ -11,12 +11,18 @@ The queryset stays the one definition of the query; only its SQL is kept. A
 marker must reach the SQL as a parameter of its own: a value the ORM folds into
 the SQL text or changes on the way would be missed, and building the query
 raises then rather than run it with a marker's value.
+
+The SQL runs with server-side binding, so that PostgreSQL can keep it prepared
+on the connection (planned once, not on every run) where the settings allow it
+(`DATABASE_PREPARED_STATEMENTS`, config/settings.py). Django's own cursors bind on
+the client and are never prepared.
 """
 
 import datetime
 import threading
 from collections.abc import Callable
 
+import psycopg
 from django.db import connection
 from django.db.models.query import get_related_populators
 
@@ -56,7 +62,7 @@ class CompiledQuery:
         queryset would give them (its fields' conversions applied)."""
         sql, slots, compiler, converters = self._compiled or self._compile()
         params = [values[slot] if isinstance(slot, str) else slot.value for slot in slots]
-        with connection.cursor() as cursor:
+        with _server_binding_cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         if converters:
@@ -109,6 +115,18 @@ class CompiledQuery:
         except TypeError:  # unhashable, so no marker
             name = None
         return name or _Fixed(param)
+
+
+def _server_binding_cursor():
+    """A cursor as `connection.cursor()` gives one (health check, query log, execute
+    wrappers), but binding on the server, so that psycopg may prepare its statements."""
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    cursor = psycopg.Cursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
 
 
 class _Fixed:

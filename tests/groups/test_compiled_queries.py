@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db.models import Q
+from django.utils import timezone
 
 from groups.compiled_queries import CompiledQuery
 from groups.models import Area, Membership
@@ -69,12 +70,14 @@ def test_values_are_converted_as_the_queryset_converts_them(leader_x, group_x):
         return leader_addresses_of_each(groups, on=on).values_list("pk", "leader_addresses")
 
     query = CompiledQuery(build, ints=("pk",), dates=("on",))
-    today = datetime.date.today()
+    today = timezone.localdate()
 
     # JSON from PostgreSQL's text, as values_list() gives it.
-    assert query.rows(pk=group_x.pk, on=today) == list(build(group_x.pk, today)) == [
-        (group_x.pk, [{"user": leader_x.pk, "email": "leader.x@example.test"}])
-    ]
+    assert (
+        query.rows(pk=group_x.pk, on=today)
+        == list(build(group_x.pk, today))
+        == [(group_x.pk, [{"user": leader_x.pk, "email": "leader.x@example.test"}])]
+    )
     # Before the leader started, nobody leads.
     assert query.rows(pk=group_x.pk, on=datetime.date(2020, 6, 1)) == [(group_x.pk, [])]
 
@@ -84,7 +87,7 @@ def test_a_value_that_does_not_reach_the_sql_as_a_parameter_is_refused(ward_a):
     query = CompiledQuery(lambda pk, on: Area.objects.filter(pk=pk), ints=("pk",), dates=("on",))
 
     with pytest.raises(ValueError, match="on"):
-        query.rows(pk=ward_a.pk, on=datetime.date.today())
+        query.rows(pk=ward_a.pk, on=timezone.localdate())
 
 
 def test_constants_of_the_queryset_stay_as_they_are(group_x, leader_x, member_x):
@@ -101,3 +104,22 @@ def test_constants_of_the_queryset_stay_as_they_are(group_x, leader_x, member_x)
     type(leader_x).objects.filter(pk=leader_x.pk).update(email="leader.x@example.test")
 
     assert query.rows(group=group_x.pk) == [("leader_x",)]
+
+
+def test_the_sql_is_kept_prepared_on_the_connection(ward_a):
+    from django.db import connection
+
+    query = CompiledQuery(lambda pk: Area.objects.filter(pk=pk).values_list("name"), ints=("pk",))
+    sql_start = 'SELECT "groups_area"."name" AS "name" FROM "groups_area" WHERE'
+
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [
+                statement for (statement,) in cursor.fetchall() if statement.startswith(sql_start)
+            ]
+
+    assert query.rows(pk=ward_a.pk) == [(ward_a.name,)]
+    assert query.rows(pk=ward_a.pk + 1) == []
+
+    assert len(prepared()) == 1  # once, whatever the values

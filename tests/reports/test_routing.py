@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _lead(group, username, *, email="", active=True, deputy=False, ended=None):
-    user = User.objects.create_user(
-        username=username, password="pw", email=email, is_active=active
-    )
+    user = User.objects.create_user(username=username, password="pw", email=email, is_active=active)
     member = Member.objects.create(full_name=username, user=user)
     Membership.objects.create(
         member=member,
