@@ -62,7 +62,7 @@ class CompiledQuery:
         queryset would give them (its fields' conversions applied)."""
         sql, slots, compiler, converters = self._compiled or self._compile()
         params = [values[slot] if isinstance(slot, str) else slot.value for slot in slots]
-        with _server_binding_cursor() as cursor:
+        with server_binding_cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         if converters:
@@ -117,7 +117,7 @@ class CompiledQuery:
         return name or _Fixed(param)
 
 
-def _server_binding_cursor():
+def server_binding_cursor():
     """A cursor as `connection.cursor()` gives one (health check, query log, execute
     wrappers), but binding on the server, so that psycopg may prepare its statements."""
     connection.close_if_health_check_failed()

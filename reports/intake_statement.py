@@ -18,6 +18,8 @@ here has signals or its own `save()`, so nothing that `save()` would do is lost
 
 from django.db import connection, models
 
+from groups.compiled_queries import server_binding_cursor
+
 REPORT_ALIAS = "new_report"
 
 
@@ -45,7 +47,7 @@ def insert_with_dependents(*, report: models.Model, dependents: list[models.Mode
         )
     # Names from the models' metadata, values as parameters.
     sql = f"WITH {', '.join(parts)} SELECT id FROM {REPORT_ALIAS}"  # noqa: S608  # nosec B608  # parts above
-    with connection.cursor() as cursor:
+    with server_binding_cursor() as cursor:
         cursor.execute(sql, params)
         (report.pk,) = cursor.fetchone()
     for row in (report, *dependents):
