@@ -185,6 +185,21 @@ def group_y(ward_b, unit_b1, five_families):
     return group
 
 
+def add_leader(group, username, *, email="", deputy=False, active=True, ended=None) -> User:
+    """A user who has led `group` (or been its deputy) since 2021, until `ended` if given."""
+    user = User.objects.create_user(username=username, password="pw", email=email, is_active=active)
+    member = Member.objects.create(full_name=username, user=user)
+    Membership.objects.create(
+        member=member,
+        group=group,
+        is_leader=not deputy,
+        is_deputy=deputy,
+        started=datetime.date(2021, 1, 1),
+        ended=ended,
+    )
+    return user
+
+
 def _person_in(group, username, *, leader):
     user = User.objects.create_user(username=username, password="pw")
     member = Member.objects.create(full_name=username.replace("_", " ").title(), user=user)

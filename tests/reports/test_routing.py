@@ -7,25 +7,12 @@ import pytest
 from django.utils import timezone
 
 from groups.leaders import leader_addresses_by_group
-from groups.models import Member, Membership, ModelType, SelfManagementGroup, User
+from groups.models import Membership, ModelType, SelfManagementGroup
 from reports.models import Category
 from reports.routing import groups_for, routes_for
+from tests.conftest import add_leader
 
 pytestmark = pytest.mark.django_db
-
-
-def _lead(group, username, *, email="", active=True, deputy=False, ended=None):
-    user = User.objects.create_user(username=username, password="pw", email=email, is_active=active)
-    member = Member.objects.create(full_name=username, user=user)
-    Membership.objects.create(
-        member=member,
-        group=group,
-        is_leader=not deputy,
-        is_deputy=deputy,
-        started=datetime.date(2021, 1, 1),
-        ended=ended,
-    )
-    return user
 
 
 @pytest.fixture
@@ -45,16 +32,16 @@ def place_with_groups(ward_a, unit_a1, group_x, five_families):
     market_group = SelfManagementGroup.objects.create(name="Tổ chợ", ward=ward_a, unit=unit_a1)
     market_group.model_types.add(market)
 
-    _lead(group_x, "leader", email="leader@example.test")
-    _lead(group_x, "deputy", email="deputy@example.test", deputy=True)
-    _lead(group_x, "no_address")
-    _lead(group_x, "gone", email="gone@example.test", active=False)
-    _lead(group_x, "stepped_down", email="old@example.test", ended=datetime.date(2022, 1, 1))
-    _lead(whole_ward, "ward_leader", email="ward@example.test")
+    add_leader(group_x, "leader", email="leader@example.test")
+    add_leader(group_x, "deputy", email="deputy@example.test", deputy=True)
+    add_leader(group_x, "no_address")
+    add_leader(group_x, "gone", email="gone@example.test", active=False)
+    add_leader(group_x, "stepped_down", email="old@example.test", ended=datetime.date(2022, 1, 1))
+    add_leader(whole_ward, "ward_leader", email="ward@example.test")
     # One person leads two groups.
-    both = _lead(market_group, "both", email="both@example.test")
+    both = add_leader(market_group, "both", email="both@example.test")
     Membership.objects.create(member=both.member, group=whole_ward, is_deputy=True)
-    _lead(dissolved, "dissolved_leader", email="dissolved@example.test")
+    add_leader(dissolved, "dissolved_leader", email="dissolved@example.test")
 
 
 def _expected(*, category, ward, unit):
@@ -99,7 +86,7 @@ def test_a_category_that_names_no_kinds_suits_every_group(place_with_groups, war
 
 
 def test_leaders_are_those_of_the_day_asked_for(group_x, ward_a, unit_a1, theft):
-    _lead(group_x, "new_leader", email="new@example.test")  # since 2021
+    add_leader(group_x, "new_leader", email="new@example.test")  # since 2021
 
     (before,) = routes_for(
         category=theft, ward=ward_a, unit=unit_a1, on=datetime.date(2020, 12, 31)

@@ -20,12 +20,12 @@ from django.test import Client
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from groups.models import Member, Membership, User
 from reports.escalation import leader_delivery, leader_notices
 from reports.escalation.chain import REQUEUE_AFTER, sweep
 from reports.escalation.outbox import publish_quietly
 from reports.escalation.tasks import deliver_leader_notices, notify_leaders_of_new_report
 from reports.models import LeaderNotice, Notice, Report
+from tests.conftest import add_leader
 from tests.reports.escalation.conftest import _database_url, _reset_broker_pools
 from tests.reports.escalation.servers import (
     Mailbox,
@@ -47,26 +47,13 @@ THIRD = "third.x@example.test"
 PAGE_BOUND_SECONDS = 10
 
 
-def _leader(group, username, address, *, deputy=False) -> User:
-    user = User.objects.create_user(username=username, password="pw", email=address)
-    member = Member.objects.create(full_name=username, user=user)
-    Membership.objects.create(
-        member=member,
-        group=group,
-        is_leader=not deputy,
-        is_deputy=deputy,
-        started=datetime.date(2021, 1, 1),
-    )
-    return user
-
-
 @pytest.fixture
 def leaders(group_x):
     """Group X's leader and two deputies, each with an address."""
     return [
-        _leader(group_x, "leader", LEADER),
-        _leader(group_x, "deputy", DEPUTY, deputy=True),
-        _leader(group_x, "third", THIRD, deputy=True),
+        add_leader(group_x, "leader", email=LEADER),
+        add_leader(group_x, "deputy", email=DEPUTY, deputy=True),
+        add_leader(group_x, "third", email=THIRD, deputy=True),
     ]
 
 
