@@ -47,7 +47,6 @@ def routes_for(*, category, ward, unit=None, on: datetime.date) -> list[Route]:
 def groups_for(*, category, ward, unit=None) -> QuerySet:
     """The active groups that receive a report of `category` (an instance or an id)
     from `ward` and `unit` (instances or ids)."""
-    category_id = category if isinstance(category, int) else category.pk
     groups = SelfManagementGroup.objects.active().filter(ward=ward)
     # A group without a unit covers the whole commune/ward.
     groups = (
@@ -57,7 +56,7 @@ def groups_for(*, category, ward, unit=None) -> QuerySet:
     )
     # A category that names no kinds suits groups of every kind; one that names some,
     # groups of one of them. Both are subqueries: one query, and no join to de-duplicate.
-    named_kinds = Category.model_types.through.objects.filter(category_id=category_id)
+    named_kinds = Category.model_types.through.objects.filter(category=category)
     of_a_named_kind = SelfManagementGroup.model_types.through.objects.filter(
         selfmanagementgroup_id=OuterRef("pk"),
         modeltype_id__in=named_kinds.values("modeltype_id"),
