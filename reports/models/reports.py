@@ -240,8 +240,14 @@ class ReportQuerySet(models.QuerySet):
 
 
 class Report(models.Model):
+    # No index of its own for either key: report_category_recent_idx and
+    # report_ward_status_idx begin with it, and every report written pays for each index.
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="reports"
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+        db_index=False,
     )
     description = models.TextField(_("what happened"))
     occurred_at = models.DateTimeField(_("when"))
@@ -251,6 +257,7 @@ class Report(models.Model):
         on_delete=models.PROTECT,
         related_name="reports",
         limit_choices_to={"depth": 2},
+        db_index=False,
     )
     unit = models.ForeignKey(
         Area,
@@ -326,10 +333,9 @@ class Report(models.Model):
     # When the leaders get their reminder; cleared once sent or acknowledged.
     remind_at = models.DateTimeField(_("reminder due"), null=True, blank=True)
     # Keyed hash of the receipt code (reports/receipts.py): looks the report up
-    # without keeping the code itself.
-    receipt_digest = models.CharField(
-        _("receipt digest"), max_length=64, unique=True, editable=False
-    )
+    # without keeping the code itself. Unique by a constraint in Meta rather than
+    # unique=True, which adds a second index for LIKE that no lookup of a digest uses.
+    receipt_digest = models.CharField(_("receipt digest"), max_length=64, editable=False)
     # Argon2id hash of an anonymous tip's passphrase; empty for named reports.
     passphrase_hash = models.CharField(
         _("passphrase hash"), max_length=255, blank=True, editable=False
@@ -358,6 +364,7 @@ class Report(models.Model):
         verbose_name_plural = _("reports")
         ordering = ["-created_at"]
         constraints = [
+            models.UniqueConstraint(fields=["receipt_digest"], name="report_receipt_digest_unique"),
             models.CheckConstraint(
                 condition=Q(status="duplicate", duplicate_of__isnull=False)
                 | (~Q(status="duplicate") & Q(duplicate_of__isnull=True)),
