@@ -26,6 +26,8 @@ import psycopg
 from django.db import connection
 from django.db.models.query import get_related_populators
 
+from groups import reference_data
+
 # Values no real id or date takes, one of each type a marker may have.
 _FIRST_INT_MARKER = -(2**31) + 7
 _FIRST_DATE_MARKER = datetime.date(1, 1, 1)
@@ -37,6 +39,10 @@ class CompiledQuery:
     `build` takes the names in `ints` and `dates` as keyword arguments and returns a
     queryset (usually `.values_list(...)`). A query whose SQL changes with a value
     (a filter that is there or not) is one CompiledQuery for each variant.
+
+    With `reference_data`, the rows for each set of values are kept in the process
+    until the data changes (groups/reference_data.py); the query must read only
+    the tables listed there.
     """
 
     def __init__(
@@ -45,8 +51,10 @@ class CompiledQuery:
         *,
         ints: tuple[str, ...] = (),
         dates: tuple[str, ...] = (),
+        reference_data: bool = False,
     ):
         self._build = build
+        self._reference_data = reference_data
         self._markers = {
             **{name: _FIRST_INT_MARKER + offset for offset, name in enumerate(ints)},
             **{
@@ -60,6 +68,12 @@ class CompiledQuery:
     def rows(self, **values) -> list[tuple]:
         """The rows of the query for `values` (one for each marked name), as the
         queryset would give them (its fields' conversions applied)."""
+        if self._reference_data:
+            key = (id(self), *sorted(values.items()))
+            return list(reference_data.kept.get(key, lambda: self._read(values)))
+        return self._read(values)
+
+    def _read(self, values: dict) -> list[tuple]:
         sql, slots, compiler, converters = self._compiled or self._compile()
         params = [values[slot] if isinstance(slot, str) else slot.value for slot in slots]
         with server_binding_cursor() as cursor:
@@ -73,7 +87,7 @@ class CompiledQuery:
         """The model instances of a queryset of a model's rows (select_related included),
         as iterating it would make them."""
         rows = self.rows(**values)
-        compiler = self._compiled[2]
+        compiler = (self._compiled or self._compile())[2]
         # What django.db.models.query.ModelIterable does with each row.
         klass_info, select = compiler.klass_info, compiler.select
         model = klass_info["model"]

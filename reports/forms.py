@@ -92,10 +92,14 @@ class CategoryField(forms.ModelChoiceField):
 
 # With its escalation rule: the intake schedules the first escalation from it.
 ACTIVE_CATEGORIES = Category.objects.filter(active=True).select_related("escalation_rule")
-_ACTIVE_CATEGORY = CompiledQuery(lambda pk: ACTIVE_CATEGORIES.filter(pk=pk), ints=("pk",))
+_ACTIVE_CATEGORY = CompiledQuery(
+    lambda pk: ACTIVE_CATEGORIES.filter(pk=pk), ints=("pk",), reference_data=True
+)
 # The commune/ward and the unit a report names, in one query.
 _PLACES = CompiledQuery(
-    lambda ward, unit: Area.objects.filter(pk__in=(ward, unit)), ints=("ward", "unit")
+    lambda ward, unit: Area.objects.filter(pk__in=(ward, unit)),
+    ints=("ward", "unit"),
+    reference_data=True,
 )
 
 

@@ -25,6 +25,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from groups import reference_data
 from groups.api.errors import Conflict
 from groups.models import Area
 from reports import ratelimit, receipts, tracking
@@ -81,17 +82,19 @@ class ReportIntakeView(_PublicView):
     def post(self, request):
         _count_attempt(request, scope=ratelimit.REPORT)
         data, files = _form_input(request)
-        form = ReportForm(data, files)
-        if not form.is_valid():
-            raise ValidationError(_errors_of(form))
-        cleaned = form.cleaned_data
-        if form.is_spam:
-            # A bot gets what a person gets, so it learns nothing; nothing is saved.
-            passphrase = None
-            if cleaned["anonymous"]:
-                passphrase = cleaned["passphrase"] or receipts.new_passphrase()
-            return _receipt_response(receipts.new_receipt_code(), passphrase)
-        receipt = submit_report(data=cleaned, channel=Channel.APP, photos=cleaned["photos"])
+        # As on the web form: one read of the generation the reference data is kept by.
+        with reference_data.one_generation():
+            form = ReportForm(data, files)
+            if not form.is_valid():
+                raise ValidationError(_errors_of(form))
+            cleaned = form.cleaned_data
+            if form.is_spam:
+                # A bot gets what a person gets, so it learns nothing; nothing is saved.
+                passphrase = None
+                if cleaned["anonymous"]:
+                    passphrase = cleaned["passphrase"] or receipts.new_passphrase()
+                return _receipt_response(receipts.new_receipt_code(), passphrase)
+            receipt = submit_report(data=cleaned, channel=Channel.APP, photos=cleaned["photos"])
         return _receipt_response(receipt.code, receipt.passphrase)
 
 

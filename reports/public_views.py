@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from groups import reference_data
 from groups.inputs import ascii_int
 from groups.models import Area
 from groups.place_links import PLACE_PARAM, chosen_place
@@ -47,6 +48,13 @@ NOT_FOUND_MESSAGE = _(
 def new_report(request):
     if request.method != "POST":
         return _render_new(request, ReportForm(initial=_place_initial(request)))
+    # The form and the intake read the category, the places, the routes and the
+    # holidays; the generation they are kept by is read once for all of them.
+    with reference_data.one_generation():
+        return _take_report(request)
+
+
+def _take_report(request):
     if not ratelimit.allow(request, scope=ratelimit.REPORT):
         # Keep what they typed (not the files), without validating or saving it.
         return _render_new(request, ReportForm(initial=_retypeable(request.POST)), limited=True)

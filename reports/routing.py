@@ -69,8 +69,12 @@ def _routes_query(*, category, ward, unit=None, on):
     return leader_addresses_of_each(groups, on=on).values_list("pk", "leader_addresses")
 
 
-_ROUTES_IN_UNIT = CompiledQuery(_routes_query, ints=("category", "ward", "unit"), dates=("on",))
-_ROUTES_IN_WARD = CompiledQuery(_routes_query, ints=("category", "ward"), dates=("on",))
+_ROUTES_IN_UNIT = CompiledQuery(
+    _routes_query, ints=("category", "ward", "unit"), dates=("on",), reference_data=True
+)
+_ROUTES_IN_WARD = CompiledQuery(
+    _routes_query, ints=("category", "ward"), dates=("on",), reference_data=True
+)
 
 
 def is_police_only(*, category, concerns_group_member: bool) -> bool:

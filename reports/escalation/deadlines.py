@@ -33,6 +33,7 @@ HOLIDAY_LOOKAHEAD = timedelta(days=60)
 _HOLIDAYS_BETWEEN = CompiledQuery(
     lambda first, last: Holiday.objects.filter(date__range=(first, last)).values_list("date"),
     dates=("first", "last"),
+    reference_data=True,
 )
 
 
