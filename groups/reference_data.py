@@ -49,33 +49,35 @@ TABLES = frozenset(
 # least recently used results go first.
 MAX_KEPT = 4096
 
-_NOT_READ = object()
-_request_generation: contextvars.ContextVar = contextvars.ContextVar("reference_data_generation")
+# Inside one_generation(): a list that holds the generation once it is read.
+_held_generation: contextvars.ContextVar = contextvars.ContextVar(
+    "reference_data_generation", default=None
+)
 
 
 def current_generation() -> tuple[str, int]:
     """The generation of this database's reference data, as now committed (or as this
     connection's transaction has changed it)."""
-    held = _request_generation.get(None)
-    if held is not None and held[0] is not _NOT_READ:
+    held = _held_generation.get()
+    if held:
         return held[0]
     with connection.cursor() as cursor:
         cursor.execute("SELECT generation FROM groups_reference_data_generation")
         (number,) = cursor.fetchone()
     generation = (connection.settings_dict["NAME"], number)
     if held is not None:
-        held[0] = generation
+        held.append(generation)
     return generation
 
 
 @contextlib.contextmanager
 def one_generation():
     """Read the generation once for all kept queries inside, at the first of them."""
-    token = _request_generation.set([_NOT_READ])
+    token = _held_generation.set([])
     try:
         yield
     finally:
-        _request_generation.reset(token)
+        _held_generation.reset(token)
 
 
 class _Kept:
@@ -102,11 +104,6 @@ class _Kept:
             if len(self._results) > MAX_KEPT:
                 self._results.popitem(last=False)
         return result
-
-    def clear(self):
-        with self._lock:
-            self._generation = None
-            self._results.clear()
 
 
 kept = _Kept()
