@@ -69,8 +69,9 @@ class MultiplePhotoField(forms.FileField):
 
 
 class CategoryField(forms.ModelChoiceField):
-    """An active category, read with SQL built once per process (groups/compiled_queries.py):
-    every report reads one, and building the query took longer than running it.
+    """An active category, read with SQL built once per process (groups/compiled_queries.py)
+    and kept until the categories change (groups/reference_data.py): every report
+    reads one, and building the query took longer than running it.
 
     The choice is looked up among ACTIVE_CATEGORIES whatever the field's queryset: a
     form that offers fewer categories needs a plain ModelChoiceField instead.

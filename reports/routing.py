@@ -29,7 +29,8 @@ def routes_for(*, category, ward, unit=None, on: datetime.date) -> list[Route]:
     """The groups of `groups_for`, each with its leaders on the day `on`, in one query.
 
     The intake's query: its SQL is built once per process (groups/compiled_queries.py),
-    as building it took longer than running it.
+    as building it took longer than running it, and its rows are kept until the
+    groups or their leaders change (groups/reference_data.py).
     """
     if unit:
         rows = _ROUTES_IN_UNIT.rows(category=category.pk, ward=ward.pk, unit=unit.pk, on=on)

@@ -29,7 +29,8 @@ WORKING_WEEKDAYS = frozenset(range(5))  # Monday to Friday
 # (a long one, or a long run of days off) looks again with twice the window.
 HOLIDAY_LOOKAHEAD = timedelta(days=60)
 
-# Read for every report counted in office hours: its SQL is built once per process.
+# Read for every report counted in office hours: its SQL is built once per process,
+# its rows kept until the holidays change (groups/reference_data.py).
 _HOLIDAYS_BETWEEN = CompiledQuery(
     lambda first, last: Holiday.objects.filter(date__range=(first, last)).values_list("date"),
     dates=("first", "last"),
@@ -40,7 +41,8 @@ _HOLIDAYS_BETWEEN = CompiledQuery(
 def deadline_for(*, category: Category, start: datetime) -> datetime:
     """The moment a report of `category` received at `start` falls due.
 
-    One query for the holidays in the window the deadline can reach.
+    One query for the holidays in the window the deadline can reach, none while
+    the process keeps them.
     """
     if category.severity == Severity.URGENT or not category.counts_working_hours:
         return start + category.deadline
